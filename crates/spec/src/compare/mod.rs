@@ -1,0 +1,514 @@
+//! Conformance: does an implementation's OpenAPI document (dropshot's, from the generated trait)
+//! say what the normalized spec says?
+//!
+//! The walk lines the documents up by operation (method and path), parameter (location and
+//! name), response status and component, compares every schema keyword by keyword, and reports
+//! each difference with its place. Differences that do not matter on the wire are excused by a
+//! named rule in [`rules::RULES`]; everything else is a disagreement.
+
+mod difference;
+pub mod rules;
+mod schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+pub use difference::{Difference, Place, Segment};
+pub use rules::{Facts, RULES, Rule};
+
+use self::schema::{SchemaWalk, normalize_whitespace, reference_name};
+use crate::normalize::operations::HTTP_METHODS;
+
+/// The outcome of a comparison.
+#[derive(Debug, Default)]
+pub struct Comparison {
+    /// Differences no rule allows.
+    pub disagreements: Vec<Difference>,
+    /// Differences a rule allows, with the rule.
+    pub allowed: Vec<(Difference, &'static Rule)>,
+}
+
+impl Comparison {
+    /// Whether the documents agree (up to the allowed differences).
+    pub fn agrees(&self) -> bool {
+        self.disagreements.is_empty()
+    }
+}
+
+impl fmt::Display for Comparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.agrees() {
+            writeln!(f, "the documents agree")?;
+        } else {
+            writeln!(f, "{} disagreement(s):", self.disagreements.len())?;
+            for difference in &self.disagreements {
+                writeln!(f, "  - {difference}")?;
+            }
+        }
+        if !self.allowed.is_empty() {
+            writeln!(f, "{} allowed difference(s):", self.allowed.len())?;
+            for (difference, rule) in &self.allowed {
+                writeln!(f, "  - [{}] {difference}", rule.name)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Compares the normalized `spec` with an `implementation`'s document.
+pub fn compare(spec: &Value, implementation: &Value) -> Comparison {
+    let mut walk = SchemaWalk::new(spec, implementation);
+    compare_document(spec, implementation, &mut walk);
+    let mut comparison = Comparison::default();
+    for (difference, facts) in walk.differences {
+        match rules::allowing_rule(&difference, &facts) {
+            Some(rule) => comparison.allowed.push((difference, rule)),
+            None => comparison.disagreements.push(difference),
+        }
+    }
+    comparison
+}
+
+fn compare_document(spec: &Value, implementation: &Value, walk: &mut SchemaWalk<'_>) {
+    let root = Place::default();
+    for key in ["title", "version"] {
+        let (e, a) = (
+            spec.pointer(&format!("/info/{key}")),
+            implementation.pointer(&format!("/info/{key}")),
+        );
+        if e != a {
+            walk.report(
+                root.then(Segment::Document("info".into()))
+                    .then(Segment::Keyword(key.into())),
+                e,
+                a,
+                Facts::default(),
+            );
+        }
+    }
+    for (key, pointer) in [
+        ("security", "/security"),
+        ("securitySchemes", "/components/securitySchemes"),
+        ("servers", "/servers"),
+    ] {
+        let present =
+            |document: &Value| document.pointer(pointer).filter(|v| !is_empty(v)).cloned();
+        let (e, a) = (present(spec), present(implementation));
+        if e != a {
+            walk.report(
+                root.then(Segment::Document(key.into())),
+                e.as_ref(),
+                a.as_ref(),
+                Facts::default(),
+            );
+        }
+    }
+    let spec_operations = operations(spec);
+    let implementation_operations = operations(implementation);
+    let keys: BTreeSet<&(String, String)> = spec_operations
+        .keys()
+        .chain(implementation_operations.keys())
+        .collect();
+    for key in keys {
+        let place = root.then(Segment::Operation {
+            method: key.0.clone(),
+            path: key.1.clone(),
+        });
+        match (spec_operations.get(key), implementation_operations.get(key)) {
+            (Some(e), Some(a)) => compare_operation(&place, spec, implementation, e, a, walk),
+            (e, a) => walk.report(
+                place,
+                e.and_then(|op| op.get("operationId")),
+                a.and_then(|op| op.get("operationId")),
+                Facts::default(),
+            ),
+        }
+    }
+    let reachable = reachable_components(spec);
+    if let Some(Value::Object(components)) = spec.pointer("/components/schemas") {
+        for name in components.keys() {
+            let facts = Facts {
+                unreachable_component: !reachable.contains(name),
+                ..Facts::default()
+            };
+            walk.compare_component(name, facts);
+        }
+    }
+    if let Some(Value::Object(components)) = implementation.pointer("/components/schemas") {
+        for name in components.keys() {
+            if !walk.reached_implementation.contains(name) {
+                walk.report(
+                    root.then(Segment::Component(name.clone())),
+                    None,
+                    components.get(name),
+                    Facts::default(),
+                );
+            }
+        }
+    }
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+/// Operations by (uppercase method, path).
+fn operations(document: &Value) -> BTreeMap<(String, String), &Map<String, Value>> {
+    let mut found = BTreeMap::new();
+    if let Some(Value::Object(paths)) = document.get("paths") {
+        for (path, item) in paths {
+            for method in HTTP_METHODS {
+                if let Some(Value::Object(operation)) = item.get(*method) {
+                    found.insert((method.to_ascii_uppercase(), path.clone()), operation);
+                }
+            }
+        }
+    }
+    found
+}
+
+fn compare_operation(
+    place: &Place,
+    spec: &Value,
+    implementation: &Value,
+    expected: &Map<String, Value>,
+    actual: &Map<String, Value>,
+    walk: &mut SchemaWalk<'_>,
+) {
+    let keyword = |name: &str| place.then(Segment::Keyword(name.into()));
+    if expected.get("operationId") != actual.get("operationId") {
+        walk.report(
+            keyword("operationId"),
+            expected.get("operationId"),
+            actual.get("operationId"),
+            Facts::default(),
+        );
+    }
+    let text = |op: &Map<String, Value>, key: &str| {
+        op.get(key)
+            .and_then(Value::as_str)
+            .map(normalize_whitespace)
+    };
+    let joined = |op: &Map<String, Value>| {
+        normalize_whitespace(&format!(
+            "{} {}",
+            text(op, "summary").unwrap_or_default(),
+            text(op, "description").unwrap_or_default()
+        ))
+    };
+    let same_documentation_text = joined(expected) == joined(actual);
+    for key in ["summary", "description"] {
+        if text(expected, key) != text(actual, key) {
+            walk.report(
+                keyword(key),
+                expected.get(key),
+                actual.get(key),
+                Facts {
+                    same_documentation_text,
+                    ..Facts::default()
+                },
+            );
+        }
+    }
+    let flag = |op: &Map<String, Value>| op.get("deprecated") == Some(&Value::Bool(true));
+    if flag(expected) != flag(actual) {
+        walk.report(
+            keyword("deprecated"),
+            expected.get("deprecated"),
+            actual.get("deprecated"),
+            Facts::default(),
+        );
+    }
+    let tags = |op: &Map<String, Value>| -> BTreeSet<String> {
+        op.get("tags")
+            .and_then(Value::as_array)
+            .map(|t| t.iter().map(Value::to_string).collect())
+            .unwrap_or_default()
+    };
+    if tags(expected) != tags(actual) {
+        walk.report(
+            keyword("tags"),
+            expected.get("tags"),
+            actual.get("tags"),
+            Facts::default(),
+        );
+    }
+    compare_parameters(place, spec, implementation, expected, actual, walk);
+    compare_request_body(place, spec, implementation, expected, actual, walk);
+    compare_responses(place, spec, implementation, expected, actual, walk);
+}
+
+fn compare_parameters(
+    place: &Place,
+    spec: &Value,
+    implementation: &Value,
+    expected: &Map<String, Value>,
+    actual: &Map<String, Value>,
+    walk: &mut SchemaWalk<'_>,
+) {
+    let parameters =
+        |document: &Value, op: &Map<String, Value>| -> BTreeMap<(String, String), Value> {
+            op.get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|p| resolve(document, p))
+                .filter_map(|p| {
+                    let key = (
+                        p.get("in")?.as_str()?.to_owned(),
+                        p.get("name")?.as_str()?.to_owned(),
+                    );
+                    Some((key, p))
+                })
+                .collect()
+        };
+    let (expected, actual) = (
+        parameters(spec, expected),
+        parameters(implementation, actual),
+    );
+    let keys: BTreeSet<&(String, String)> = expected.keys().chain(actual.keys()).collect();
+    for key in keys {
+        let place = place.then(Segment::Parameter {
+            location: key.0.clone(),
+            name: key.1.clone(),
+        });
+        let (Some(e), Some(a)) = (expected.get(key), actual.get(key)) else {
+            walk.report(place, expected.get(key), actual.get(key), Facts::default());
+            continue;
+        };
+        let required = |p: &Value| p.get("required") == Some(&Value::Bool(true));
+        if required(e) != required(a) {
+            walk.report(
+                place.then(Segment::Keyword("required".into())),
+                e.get("required"),
+                a.get("required"),
+                Facts::default(),
+            );
+        }
+        let description = |p: &Value| {
+            p.get("description")
+                .and_then(Value::as_str)
+                .map(normalize_whitespace)
+        };
+        if description(e) != description(a) {
+            walk.report(
+                place.then(Segment::Keyword("description".into())),
+                e.get("description"),
+                a.get("description"),
+                Facts::default(),
+            );
+        }
+        let schema = |p: &Value| p.get("schema").cloned().unwrap_or(Value::Bool(true));
+        walk.compare(
+            &place.then(Segment::Keyword("schema".into())),
+            &schema(e),
+            &schema(a),
+            Facts::default(),
+        );
+    }
+}
+
+fn compare_request_body(
+    place: &Place,
+    spec: &Value,
+    implementation: &Value,
+    expected: &Map<String, Value>,
+    actual: &Map<String, Value>,
+    walk: &mut SchemaWalk<'_>,
+) {
+    let place = place.then(Segment::RequestBody);
+    let (e, a) = (
+        expected.get("requestBody").map(|b| resolve(spec, b)),
+        actual
+            .get("requestBody")
+            .map(|b| resolve(implementation, b)),
+    );
+    let (Some(e), Some(a)) = (&e, &a) else {
+        if e.is_some() || a.is_some() {
+            walk.report(place, e.as_ref(), a.as_ref(), Facts::default());
+        }
+        return;
+    };
+    let required = |b: &Value| b.get("required") == Some(&Value::Bool(true));
+    if required(e) != required(a) {
+        walk.report(
+            place.then(Segment::Keyword("required".into())),
+            e.get("required"),
+            a.get("required"),
+            Facts::default(),
+        );
+    }
+    compare_content(&place, e, a, walk, Facts::default());
+}
+
+fn compare_responses(
+    place: &Place,
+    spec: &Value,
+    implementation: &Value,
+    expected: &Map<String, Value>,
+    actual: &Map<String, Value>,
+    walk: &mut SchemaWalk<'_>,
+) {
+    let empty = Map::new();
+    let expected = expected
+        .get("responses")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let actual = actual
+        .get("responses")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let has_success = expected.keys().any(|status| status.starts_with('2'));
+    let mut matched_actual = BTreeSet::new();
+    for (status, response) in expected {
+        let response = resolve(spec, response);
+        let error_response = status.starts_with('4')
+            || status.starts_with('5')
+            || (status == "default" && has_success);
+        // Rule error-statuses-as-ranges: an explicit error status is documented by its range.
+        let candidates: Vec<String> = if error_response {
+            let range = match status.chars().next() {
+                Some('4') => "4XX",
+                Some('5') => "5XX",
+                _ => "4XX",
+            };
+            vec![status.clone(), range.to_owned()]
+        } else {
+            vec![status.clone()]
+        };
+        let response_place = place.then(Segment::Response(status.clone()));
+        let facts = Facts {
+            error_response,
+            ..Facts::default()
+        };
+        let Some((actual_status, actual_response)) = candidates.iter().find_map(|c| {
+            actual
+                .get(c)
+                .map(|r| (c.clone(), resolve(implementation, r)))
+        }) else {
+            walk.report(response_place, Some(&response), None, facts);
+            continue;
+        };
+        matched_actual.insert(actual_status);
+        let description = |r: &Value| {
+            r.get("description")
+                .and_then(Value::as_str)
+                .map(normalize_whitespace)
+        };
+        if description(&response) != description(&actual_response) {
+            walk.report(
+                response_place.then(Segment::Keyword("description".into())),
+                response.get("description"),
+                actual_response.get("description"),
+                facts,
+            );
+        }
+        compare_content(&response_place, &response, &actual_response, walk, facts);
+    }
+    for (status, response) in actual {
+        if !matched_actual.contains(status) {
+            walk.report(
+                place.then(Segment::Response(status.clone())),
+                None,
+                Some(response),
+                Facts::default(),
+            );
+        }
+    }
+}
+
+/// Compares the `content` maps of two bodies, media type by media type.
+fn compare_content(
+    place: &Place,
+    expected: &Value,
+    actual: &Value,
+    walk: &mut SchemaWalk<'_>,
+    facts: Facts,
+) {
+    let empty = Map::new();
+    let e = expected
+        .get("content")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let a = actual
+        .get("content")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let media_types: BTreeSet<&String> = e.keys().chain(a.keys()).collect();
+    for media_type in media_types {
+        let media_place = place.then(Segment::Media(media_type.clone()));
+        match (e.get(media_type), a.get(media_type)) {
+            (Some(e), Some(a)) => {
+                let schema = |m: &Value| m.get("schema").cloned().unwrap_or(Value::Bool(true));
+                walk.compare(&media_place, &schema(e), &schema(a), facts);
+            }
+            (e, a) => walk.report(media_place, e, a, facts),
+        }
+    }
+}
+
+/// Follows a local `$ref` of a parameter, body or response; anything else is itself.
+fn resolve(document: &Value, value: &Value) -> Value {
+    value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|pointer| document.pointer(pointer))
+        .unwrap_or(value)
+        .clone()
+}
+
+/// The component schemas the spec's operations reach, directly or through other components.
+fn reachable_components(spec: &Value) -> BTreeSet<String> {
+    let mut reached = BTreeSet::new();
+    let mut pending: Vec<String> = Vec::new();
+    collect_references(
+        spec.get("paths").unwrap_or(&Value::Null),
+        spec,
+        &mut pending,
+    );
+    while let Some(name) = pending.pop() {
+        if reached.insert(name.clone())
+            && let Some(schema) = schema::component(spec, &name)
+        {
+            collect_references(schema, spec, &mut pending);
+        }
+    }
+    reached
+}
+
+/// Every component schema named by a `$ref` under `value`, following references to other
+/// component kinds (responses, parameters, request bodies) on the way.
+fn collect_references(value: &Value, spec: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = reference_name(value) {
+                found.push(name.to_owned());
+            } else if let Some(target) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|reference| reference.strip_prefix('#'))
+                .and_then(|pointer| spec.pointer(pointer))
+            {
+                collect_references(target, spec, found);
+            }
+            for child in map.values() {
+                collect_references(child, spec, found);
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| collect_references(item, spec, found)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,412 @@
+//! Comparing two schemas keyword by keyword, following `$ref`s on either side.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use super::difference::{Difference, Place, Segment};
+use super::rules::Facts;
+use crate::naming::type_name;
+
+/// Keywords compared by value when either side has them.
+const VALUE_KEYWORDS: &[&str] = &[
+    "type",
+    "format",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "default",
+    "readOnly",
+    "writeOnly",
+    "title",
+    "example",
+];
+
+/// Walks schema pairs; collects differences with their facts.
+pub(super) struct SchemaWalk<'a> {
+    spec: &'a Value,
+    implementation: &'a Value,
+    /// Component pairs already compared (by spec name), so recursive types terminate.
+    compared: BTreeSet<String>,
+    /// Implementation components reached through a `$ref`.
+    pub reached_implementation: BTreeSet<String>,
+    /// What was found.
+    pub differences: Vec<(Difference, Facts)>,
+}
+
+impl<'a> SchemaWalk<'a> {
+    pub(super) fn new(spec: &'a Value, implementation: &'a Value) -> Self {
+        Self {
+            spec,
+            implementation,
+            compared: BTreeSet::new(),
+            reached_implementation: BTreeSet::new(),
+            differences: Vec::new(),
+        }
+    }
+
+    pub(super) fn report(
+        &mut self,
+        place: Place,
+        expected: Option<&Value>,
+        actual: Option<&Value>,
+        facts: Facts,
+    ) {
+        self.differences.push((
+            Difference {
+                place,
+                expected: expected.cloned(),
+                actual: actual.cloned(),
+            },
+            facts,
+        ));
+    }
+
+    /// Compares the spec's component `name` with the implementation's component of the same Rust
+    /// name, once.
+    pub(super) fn compare_component(&mut self, name: &str, facts: Facts) {
+        if !self.compared.insert(name.to_owned()) {
+            return;
+        }
+        let place = Place::default().then(Segment::Component(name.to_owned()));
+        let rust_name = type_name(name);
+        let expected = component(self.spec, name);
+        let actual = component(self.implementation, &rust_name);
+        self.reached_implementation.insert(rust_name);
+        match (expected, actual) {
+            (Some(expected), Some(actual)) => self.compare(&place, expected, actual, facts),
+            (expected, actual) => self.report(place, expected, actual, facts),
+        }
+    }
+
+    /// Compares two schemas at `place`.
+    pub(super) fn compare(
+        &mut self,
+        place: &Place,
+        expected: &Value,
+        actual: &Value,
+        facts: Facts,
+    ) {
+        // Rule single-allof-wrapper: `{allOf: [X], ...}` is X with the siblings.
+        let expected = unwrap_single_all_of(expected);
+        let actual = unwrap_single_all_of(actual);
+        let expected_ref = reference_name(&expected);
+        let actual_ref = reference_name(&actual);
+        match (expected_ref, actual_ref) {
+            (Some(expected_name), Some(actual_name)) => {
+                // Rule component-names-as-rust-types.
+                if type_name(expected_name) != actual_name {
+                    self.report(
+                        place.then(Segment::Keyword("$ref".into())),
+                        Some(&Value::String(expected_name.to_owned())),
+                        Some(&Value::String(actual_name.to_owned())),
+                        facts,
+                    );
+                } else {
+                    self.compare_component(expected_name, Facts::default());
+                }
+                self.compare_nullable(place, &expected, &actual, facts);
+                return;
+            }
+            (Some(expected_name), None) => {
+                if let Some(resolved) = component(self.spec, expected_name) {
+                    let merged = with_siblings(resolved, &expected);
+                    self.compare(place, &merged, &actual, facts);
+                } else {
+                    self.report(
+                        place.then(Segment::Keyword("$ref".into())),
+                        expected.get("$ref"),
+                        None,
+                        facts,
+                    );
+                }
+                return;
+            }
+            (None, Some(actual_name)) => {
+                if let Some(resolved) = component(self.implementation, actual_name) {
+                    self.reached_implementation.insert(actual_name.to_owned());
+                    let merged = with_siblings(resolved, &actual);
+                    self.compare(place, &expected, &merged, facts);
+                } else {
+                    self.report(
+                        place.then(Segment::Keyword("$ref".into())),
+                        None,
+                        actual.get("$ref"),
+                        facts,
+                    );
+                }
+                return;
+            }
+            (None, None) => {}
+        }
+        let (Some(expected), Some(actual)) = (expected.as_object(), actual.as_object()) else {
+            if expected != actual {
+                self.report(place.clone(), Some(&expected), Some(&actual), facts);
+            }
+            return;
+        };
+        for keyword in VALUE_KEYWORDS {
+            let (e, a) = (expected.get(*keyword), actual.get(*keyword));
+            if !same_value(e, a) {
+                self.report(place.then(Segment::Keyword((*keyword).into())), e, a, facts);
+            }
+        }
+        self.compare_text(place, "description", expected, actual, facts);
+        self.compare_nullable(
+            place,
+            &Value::Object(expected.clone()),
+            &Value::Object(actual.clone()),
+            facts,
+        );
+        self.compare_sets(place, "enum", expected, actual, facts);
+        self.compare_sets(place, "required", expected, actual, facts);
+        self.compare_properties(place, expected, actual, facts);
+        match (expected.get("items"), actual.get("items")) {
+            (Some(e), Some(a)) => self.compare(&place.then(Segment::Items), e, a, facts),
+            (None, None) => {}
+            (e, a) => self.report(place.then(Segment::Items), e, a, facts),
+        }
+        self.compare_additional_properties(place, expected, actual, facts);
+        for keyword in ["allOf", "oneOf", "anyOf"] {
+            self.compare_alternatives(place, keyword, expected, actual, facts);
+        }
+        if let (Some(e), Some(a)) = (expected.get("not"), actual.get("not")) {
+            self.compare(&place.then(Segment::Keyword("not".into())), e, a, facts);
+        } else if expected.contains_key("not") || actual.contains_key("not") {
+            self.report(
+                place.then(Segment::Keyword("not".into())),
+                expected.get("not"),
+                actual.get("not"),
+                facts,
+            );
+        }
+    }
+
+    fn compare_nullable(&mut self, place: &Place, expected: &Value, actual: &Value, facts: Facts) {
+        let nullable = |schema: &Value| schema.get("nullable") == Some(&Value::Bool(true));
+        if nullable(expected) != nullable(actual) {
+            self.report(
+                place.then(Segment::Keyword("nullable".into())),
+                expected.get("nullable"),
+                actual.get("nullable"),
+                facts,
+            );
+        }
+    }
+
+    fn compare_text(
+        &mut self,
+        place: &Place,
+        keyword: &str,
+        expected: &Map<String, Value>,
+        actual: &Map<String, Value>,
+        facts: Facts,
+    ) {
+        let text = |map: &Map<String, Value>| {
+            map.get(keyword)
+                .and_then(Value::as_str)
+                .map(normalize_whitespace)
+        };
+        if text(expected) != text(actual) {
+            self.report(
+                place.then(Segment::Keyword(keyword.into())),
+                expected.get(keyword),
+                actual.get(keyword),
+                facts,
+            );
+        }
+    }
+
+    fn compare_sets(
+        &mut self,
+        place: &Place,
+        keyword: &str,
+        expected: &Map<String, Value>,
+        actual: &Map<String, Value>,
+        facts: Facts,
+    ) {
+        let set = |map: &Map<String, Value>| -> BTreeSet<String> {
+            map.get(keyword)
+                .and_then(Value::as_array)
+                .map(|values| values.iter().map(Value::to_string).collect())
+                .unwrap_or_default()
+        };
+        if set(expected) != set(actual) {
+            self.report(
+                place.then(Segment::Keyword(keyword.into())),
+                expected.get(keyword),
+                actual.get(keyword),
+                facts,
+            );
+        }
+    }
+
+    fn compare_properties(
+        &mut self,
+        place: &Place,
+        expected: &Map<String, Value>,
+        actual: &Map<String, Value>,
+        facts: Facts,
+    ) {
+        let empty = Map::new();
+        let expected_properties = expected
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let actual_properties = actual
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let required: BTreeSet<&str> = expected
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|names| names.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let names: BTreeSet<&String> = expected_properties
+            .keys()
+            .chain(actual_properties.keys())
+            .collect();
+        for name in names {
+            let property_place = place.then(Segment::Property(name.clone()));
+            let property_facts = Facts {
+                optional_property: !required.contains(name.as_str()),
+                ..facts
+            };
+            match (expected_properties.get(name), actual_properties.get(name)) {
+                (Some(e), Some(a)) => self.compare(&property_place, e, a, property_facts),
+                (e, a) => self.report(property_place, e, a, property_facts),
+            }
+        }
+    }
+
+    fn compare_additional_properties(
+        &mut self,
+        place: &Place,
+        expected: &Map<String, Value>,
+        actual: &Map<String, Value>,
+        facts: Facts,
+    ) {
+        // `true`, `{}` and absence all allow any additional property.
+        let open = |value: Option<&Value>| match value {
+            None | Some(Value::Bool(true)) => true,
+            Some(Value::Object(map)) => map.is_empty(),
+            Some(_) => false,
+        };
+        let (e, a) = (
+            expected.get("additionalProperties"),
+            actual.get("additionalProperties"),
+        );
+        if open(e) && open(a) {
+            return;
+        }
+        match (e, a) {
+            (Some(e @ Value::Object(_)), Some(a @ Value::Object(_))) => {
+                self.compare(&place.then(Segment::AdditionalProperties), e, a, facts);
+            }
+            _ => self.report(place.then(Segment::AdditionalProperties), e, a, facts),
+        }
+    }
+
+    fn compare_alternatives(
+        &mut self,
+        place: &Place,
+        keyword: &str,
+        expected: &Map<String, Value>,
+        actual: &Map<String, Value>,
+        facts: Facts,
+    ) {
+        let empty = Vec::new();
+        let e = expected
+            .get(keyword)
+            .and_then(Value::as_array)
+            .unwrap_or(&empty);
+        let a = actual
+            .get(keyword)
+            .and_then(Value::as_array)
+            .unwrap_or(&empty);
+        if e.len() != a.len() {
+            self.report(
+                place.then(Segment::Keyword(keyword.into())),
+                expected.get(keyword),
+                actual.get(keyword),
+                facts,
+            );
+            return;
+        }
+        for (index, (e, a)) in e.iter().zip(a).enumerate() {
+            self.compare(
+                &place.then(Segment::Alternative(keyword.into(), index)),
+                e,
+                a,
+                facts,
+            );
+        }
+    }
+}
+
+/// The component schema `name` of `document`.
+pub(super) fn component<'a>(document: &'a Value, name: &str) -> Option<&'a Value> {
+    document.get("components")?.get("schemas")?.get(name)
+}
+
+/// The component a `$ref` names, if the schema is a reference.
+pub(super) fn reference_name(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
+}
+
+fn unwrap_single_all_of(schema: &Value) -> Value {
+    let Some(object) = schema.as_object() else {
+        return schema.clone();
+    };
+    match object
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        Some([only]) => {
+            let mut merged = object.clone();
+            merged.remove("allOf");
+            with_siblings(only, &Value::Object(merged))
+        }
+        _ => schema.clone(),
+    }
+}
+
+/// `base` with the keywords of `wrapper` other than `$ref` laid over it.
+fn with_siblings(base: &Value, wrapper: &Value) -> Value {
+    let mut merged = base.as_object().cloned().unwrap_or_default();
+    if let Some(wrapper) = wrapper.as_object() {
+        for (key, value) in wrapper {
+            if key != "$ref" {
+                merged.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Value::Object(merged)
+}
+
+/// Numbers compare by value (`0` and `0.0` agree); everything else structurally.
+fn same_value(expected: Option<&Value>, actual: Option<&Value>) -> bool {
+    match (expected, actual) {
+        (Some(Value::Number(e)), Some(Value::Number(a))) => e.as_f64() == a.as_f64(),
+        (e, a) => e == a,
+    }
+}
+
+/// Collapses runs of whitespace, so reflowed documentation compares equal.
+pub(super) fn normalize_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

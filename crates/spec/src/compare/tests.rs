@@ -1,0 +1,125 @@
+//! The comparison's own behaviour on small documents; the conformance crate runs it on the seed.
+
+use serde_json::{Value, json};
+
+use super::*;
+
+fn document(label: Value) -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/labels/{id}": {"get": {
+            "operationId": "get_label",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Label"}}}}}
+        }}},
+        "components": {"schemas": {"Label": label}}
+    })
+}
+
+fn label() -> Value {
+    json!({"type": "object", "required": ["id"], "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "text": {"type": "string"}
+    }})
+}
+
+#[test]
+fn identical_documents_agree() {
+    let comparison = compare(&document(label()), &document(label()));
+    assert!(comparison.agrees(), "{comparison}");
+    assert!(comparison.allowed.is_empty(), "{comparison}");
+}
+
+#[test]
+fn optional_property_made_nullable_is_allowed_by_its_rule() {
+    let mut actual = label();
+    actual["properties"]["text"]["nullable"] = json!(true);
+    let comparison = compare(&document(label()), &document(actual));
+    assert!(comparison.agrees(), "{comparison}");
+    assert_eq!(comparison.allowed[0].1.name, "optional-is-nullable-in-rust");
+}
+
+#[test]
+fn required_property_made_nullable_disagrees() {
+    let mut actual = label();
+    actual["properties"]["id"]["nullable"] = json!(true);
+    let comparison = compare(&document(label()), &document(actual));
+    assert_eq!(comparison.disagreements.len(), 1, "{comparison}");
+    assert_eq!(
+        comparison.disagreements[0].place.to_string(),
+        "schema Label › property `id` › nullable"
+    );
+}
+
+#[test]
+fn missing_property_disagrees() {
+    let mut actual = label();
+    if let Some(p) = actual["properties"].as_object_mut() {
+        p.remove("text");
+    }
+    let comparison = compare(&document(label()), &document(actual));
+    assert_eq!(
+        comparison.disagreements[0].place.to_string(),
+        "schema Label › property `text`"
+    );
+}
+
+#[test]
+fn inline_schema_is_compared_with_the_component_it_replaces() {
+    let mut actual = document(label());
+    actual["paths"]["/labels/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] =
+        label();
+    actual["components"] = json!({});
+    let comparison = compare(&document(label()), &actual);
+    let places: Vec<String> = comparison
+        .disagreements
+        .iter()
+        .map(|d| d.place.to_string())
+        .collect();
+    assert_eq!(
+        places,
+        ["schema Label"],
+        "only the missing shared type, not the response: {comparison}"
+    );
+}
+
+#[test]
+fn changed_parameter_disagrees() {
+    let mut actual = document(label());
+    actual["paths"]["/labels/{id}"]["get"]["parameters"][0]["schema"] = json!({"type": "integer"});
+    let comparison = compare(&document(label()), &actual);
+    let places: Vec<String> = comparison
+        .disagreements
+        .iter()
+        .map(|d| d.place.to_string())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "GET /labels/{id} › path parameter `id` › schema › type",
+            "GET /labels/{id} › path parameter `id` › schema › format"
+        ]
+    );
+}
+
+#[test]
+fn missing_operation_disagrees() {
+    let mut actual = document(label());
+    actual["paths"] = json!({});
+    let comparison = compare(&document(label()), &actual);
+    assert!(
+        comparison
+            .disagreements
+            .iter()
+            .any(|d| d.place.to_string() == "GET /labels/{id}"),
+        "{comparison}"
+    );
+}
+
+#[test]
+fn every_rule_has_a_name_and_a_reason() {
+    for rule in RULES {
+        assert!(!rule.name.is_empty() && rule.why.len() > 20, "{rule:?}");
+    }
+}

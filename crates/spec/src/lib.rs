@@ -1,0 +1,17 @@
+//! The spec side of the project: loading OpenAPI documents, normalizing them to the dialect the
+//! generators accept, and comparing two documents semantically (conformance).
+//!
+//! Shared by the generator (`xtask`) and by every conformance test, so that "normalized" and
+//! "agrees with the spec" mean one thing everywhere.
+
+pub mod compare;
+pub mod error;
+pub mod load;
+pub mod naming;
+pub mod normalize;
+pub mod pointer;
+
+pub use error::{Problem, SpecError, Warning};
+pub use load::SourceDocument;
+pub use normalize::{Normalized, normalize};
+pub use pointer::Pointer;

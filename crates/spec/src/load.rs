@@ -1,0 +1,422 @@
+//! Loading an OpenAPI document from YAML or JSON text into a `serde_json::Value`, keeping enough of
+//! the source to point at the line of any JSON pointer later.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Number, Value};
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use crate::error::SpecError;
+use crate::pointer::Pointer;
+
+/// A document as loaded from a file: its value and the text it came from.
+#[derive(Debug, Clone)]
+pub struct SourceDocument {
+    path: PathBuf,
+    text: String,
+    value: Value,
+}
+
+impl SourceDocument {
+    /// Reads and parses `path`; `.json` files are read as JSON, anything else as YAML.
+    pub fn read(path: &Path) -> Result<Self, SpecError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SpecError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(path, text)
+    }
+
+    /// Parses `text`, which was read from `path` (used for the format and in messages).
+    pub fn parse(path: &Path, text: String) -> Result<Self, SpecError> {
+        let is_json = path.extension().is_some_and(|ext| ext == "json");
+        let value = if is_json {
+            serde_json::from_str(&text).map_err(|error| SpecError::Syntax {
+                path: path.to_owned(),
+                line: error.line(),
+                column: error.column(),
+                message: error.to_string(),
+            })?
+        } else {
+            parse_yaml(&text).map_err(|error| SpecError::Syntax {
+                path: path.to_owned(),
+                line: error.line,
+                column: error.column,
+                message: error.message,
+            })?
+        };
+        Ok(Self {
+            path: path.to_owned(),
+            text,
+            value,
+        })
+    }
+
+    /// The file the document was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The parsed document.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// The 1-based line where the node at `pointer` starts, when the pointer exists in the source.
+    ///
+    /// This re-reads the source (JSON is YAML too), so it is meant for error paths only.
+    pub fn line_of(&self, pointer: &str) -> Option<usize> {
+        let mut finder = LineFinder::new(pointer);
+        let mut parser = Parser::new_from_str(&self.text);
+        // A document that parsed once parses again; a failure here only means "no line".
+        parser.load(&mut finder, false).ok()?;
+        finder.found
+    }
+}
+
+/// A YAML syntax or structure error with its position.
+#[derive(Debug)]
+struct YamlError {
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+impl YamlError {
+    fn at(mark: Marker, message: impl Into<String>) -> Self {
+        Self {
+            line: mark.line(),
+            column: mark.col(),
+            message: message.into(),
+        }
+    }
+}
+
+fn parse_yaml(text: &str) -> Result<Value, YamlError> {
+    let mut builder = ValueBuilder::default();
+    let mut parser = Parser::new_from_str(text);
+    parser
+        .load(&mut builder, false)
+        .map_err(|error| YamlError::at(*error.marker(), error.info()))?;
+    if let Some(error) = builder.error {
+        return Err(error);
+    }
+    builder.root.ok_or_else(|| YamlError {
+        line: 1,
+        column: 1,
+        message: "the document is empty".to_owned(),
+    })
+}
+
+/// A collection under construction.
+enum Frame {
+    Sequence {
+        anchor: usize,
+        items: Vec<Value>,
+    },
+    Mapping {
+        anchor: usize,
+        entries: Map<String, Value>,
+        pending_key: Option<String>,
+        start: Marker,
+    },
+}
+
+/// Builds a `serde_json::Value` from YAML events, resolving anchors and aliases.
+#[derive(Default)]
+struct ValueBuilder {
+    stack: Vec<Frame>,
+    anchors: Vec<(usize, Value)>,
+    root: Option<Value>,
+    error: Option<YamlError>,
+}
+
+impl ValueBuilder {
+    fn push_value(&mut self, value: Value, anchor: usize, mark: Marker) {
+        if anchor != 0 {
+            self.anchors.push((anchor, value.clone()));
+        }
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(value);
+                }
+            }
+            Some(Frame::Sequence { items, .. }) => items.push(value),
+            Some(Frame::Mapping {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => match mapping_key(&value) {
+                    Some(key) if entries.contains_key(&key) => {
+                        self.fail(mark, format!("duplicate key `{key}`"));
+                    }
+                    Some(key) => *pending_key = Some(key),
+                    None => self.fail(mark, "a mapping key must be a scalar"),
+                },
+                Some(key) => {
+                    entries.insert(key, value);
+                }
+            },
+        }
+    }
+
+    fn fail(&mut self, mark: Marker, message: impl Into<String>) {
+        if self.error.is_none() {
+            self.error = Some(YamlError::at(mark, message));
+        }
+    }
+}
+
+impl MarkedEventReceiver for ValueBuilder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = if tag.is_some() || style != TScalarStyle::Plain {
+                    // Quoted scalars are strings; so are explicitly tagged ones (`!!str 1`).
+                    Value::String(text)
+                } else {
+                    plain_scalar(text)
+                };
+                self.push_value(value, anchor, mark);
+            }
+            Event::Alias(anchor) => match self.anchors.iter().rev().find(|(id, _)| *id == anchor) {
+                Some((_, value)) => {
+                    let value = value.clone();
+                    self.push_value(value, 0, mark);
+                }
+                None => self.fail(mark, "alias to an unknown anchor"),
+            },
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Sequence {
+                anchor,
+                items: Vec::new(),
+            }),
+            Event::MappingStart(anchor, _) => self.stack.push(Frame::Mapping {
+                anchor,
+                entries: Map::new(),
+                pending_key: None,
+                start: mark,
+            }),
+            Event::SequenceEnd => {
+                if let Some(Frame::Sequence { anchor, items }) = self.stack.pop() {
+                    self.push_value(Value::Array(items), anchor, mark);
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Mapping {
+                    anchor,
+                    entries,
+                    pending_key,
+                    start,
+                }) = self.stack.pop()
+                {
+                    if pending_key.is_some() {
+                        self.fail(start, "a mapping key has no value");
+                    }
+                    self.push_value(Value::Object(entries), anchor, mark);
+                }
+            }
+            Event::DocumentStart if self.root.is_some() => {
+                self.fail(mark, "the file holds more than one YAML document");
+            }
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart
+            | Event::DocumentEnd => {}
+        }
+    }
+}
+
+/// Resolves a plain scalar by the YAML 1.2 core schema, as JSON would read it.
+fn plain_scalar(text: String) -> Value {
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if let Ok(integer) = text.parse::<i64>() {
+        return Value::Number(integer.into());
+    }
+    if let Ok(integer) = text.parse::<u64>() {
+        return Value::Number(integer.into());
+    }
+    let looks_numeric = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+        && text.bytes().any(|b| b.is_ascii_digit());
+    if looks_numeric && let Some(number) = text.parse::<f64>().ok().and_then(Number::from_f64) {
+        return Value::Number(number);
+    }
+    Value::String(text)
+}
+
+/// Mapping keys become strings: `200:` and `"200":` are the same response code.
+fn mapping_key(value: &Value) -> Option<String> {
+    match value {
+        Value::String(key) => Some(key.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Null => Some("null".to_owned()),
+        Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+/// Walks YAML events, tracking the JSON pointer of each node, until it meets `target`.
+struct LineFinder {
+    target: String,
+    /// For each open collection: its pointer, and for mappings whether the next scalar is a key.
+    path: Vec<(Pointer, Position)>,
+    found: Option<usize>,
+}
+
+enum Position {
+    Sequence(usize),
+    MappingKey,
+    MappingValue(String),
+}
+
+impl LineFinder {
+    fn new(target: &str) -> Self {
+        Self {
+            target: target.to_owned(),
+            path: Vec::new(),
+            found: None,
+        }
+    }
+
+    /// The pointer of the node that starts now, and advances the parent's position.
+    fn next_node(&mut self) -> Option<Pointer> {
+        let Some((parent, position)) = self.path.last_mut() else {
+            return Some(Pointer::root());
+        };
+        match position {
+            Position::Sequence(index) => {
+                let pointer = parent.index(*index);
+                *index += 1;
+                Some(pointer)
+            }
+            Position::MappingKey => None,
+            Position::MappingValue(key) => {
+                let pointer = parent.key(key);
+                *position = Position::MappingKey;
+                Some(pointer)
+            }
+        }
+    }
+
+    fn visit(&mut self, pointer: &Pointer, mark: Marker) {
+        if self.found.is_none() && pointer.as_str() == self.target {
+            self.found = Some(mark.line());
+        }
+    }
+}
+
+impl MarkedEventReceiver for LineFinder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match event {
+            Event::Scalar(text, ..) => {
+                if let Some((_, position @ Position::MappingKey)) = self.path.last_mut() {
+                    *position = Position::MappingValue(text);
+                } else if let Some(pointer) = self.next_node() {
+                    self.visit(&pointer, mark);
+                }
+            }
+            Event::Alias(_) => {
+                if let Some((_, position @ Position::MappingKey)) = self.path.last_mut() {
+                    *position = Position::MappingValue(String::new());
+                } else if let Some(pointer) = self.next_node() {
+                    self.visit(&pointer, mark);
+                }
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                let pointer = self.next_node().unwrap_or_else(Pointer::root);
+                self.visit(&pointer, mark);
+                let position = if matches!(event, Event::SequenceStart(..)) {
+                    Position::Sequence(0)
+                } else {
+                    Position::MappingKey
+                };
+                self.path.push((pointer, position));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.path.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(text: &str) -> Value {
+        SourceDocument::parse(Path::new("t.yaml"), text.to_owned())
+            .expect("valid yaml")
+            .value
+    }
+
+    #[test]
+    fn integer_response_codes_become_string_keys() {
+        let value = yaml("responses:\n  200:\n    description: ok\n");
+        assert!(value["responses"]["200"].is_object());
+    }
+
+    #[test]
+    fn quoted_scalars_stay_strings() {
+        let value = yaml("a: '1'\nb: 1\nc: 1.5\nd: true\ne: ~\nf: 1.0.0\n");
+        assert_eq!(value["a"], Value::String("1".into()));
+        assert_eq!(value["b"], serde_json::json!(1));
+        assert_eq!(value["c"], serde_json::json!(1.5));
+        assert_eq!(value["d"], Value::Bool(true));
+        assert_eq!(value["e"], Value::Null);
+        assert_eq!(value["f"], Value::String("1.0.0".into()));
+    }
+
+    #[test]
+    fn aliases_copy_their_anchor() {
+        let value = yaml("a: &x {b: 1}\nc: *x\n");
+        assert_eq!(value["c"], serde_json::json!({"b": 1}));
+    }
+
+    #[test]
+    fn syntax_errors_carry_the_line() {
+        let error = SourceDocument::parse(Path::new("t.yaml"), "a: [1, 2\nb: 3\n".to_owned())
+            .expect_err("unclosed flow sequence");
+        assert!(
+            matches!(error, SpecError::Syntax { line, .. } if line >= 1),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let error = SourceDocument::parse(Path::new("t.yaml"), "a: 1\na: 2\n".to_owned())
+            .expect_err("duplicate key");
+        assert!(error.to_string().contains("duplicate key `a`"), "{error}");
+    }
+
+    #[test]
+    fn line_of_finds_nested_keys_in_yaml_and_json() {
+        let doc = SourceDocument::parse(
+            Path::new("t.yaml"),
+            "paths:\n  /a/{id}:\n    get:\n      responses: {}\n".to_owned(),
+        )
+        .expect("valid");
+        assert_eq!(doc.line_of("/paths/~1a~1{id}/get/responses"), Some(4));
+        let doc = SourceDocument::parse(
+            Path::new("t.json"),
+            "{\n \"a\": [\n  1,\n  {\"b\": 2}\n ]\n}\n".to_owned(),
+        )
+        .expect("valid");
+        assert_eq!(doc.line_of("/a/1/b"), Some(4));
+        assert_eq!(doc.line_of("/missing"), None);
+    }
+}

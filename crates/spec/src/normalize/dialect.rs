@@ -1,0 +1,334 @@
+//! OpenAPI 3.1 (JSON Schema 2020-12) schemas rewritten in the OpenAPI 3.0.3 dialect that
+//! progenitor, typify and openapiv3 accept.
+//!
+//! Every rewrite keeps the set of accepted instances. What 3.0 cannot express is refused with the
+//! construct and its pointer; annotations 3.0 lacks are dropped with a warning.
+
+use serde_json::{Map, Value, json};
+
+use super::schema_walk::visit_schemas_mut;
+use crate::error::{SpecError, Warning};
+use crate::pointer::Pointer;
+
+/// Keywords that change validation and have no 3.0 equivalent.
+const UNEXPRESSIBLE: &[&str] = &[
+    "prefixItems",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "propertyNames",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$defs",
+];
+
+/// Annotations without a 3.0 equivalent; dropping them changes no instance's validity.
+const DROPPED_ANNOTATIONS: &[&str] = &[
+    "$comment",
+    "$schema",
+    "$id",
+    "$anchor",
+    "contentMediaType",
+    "contentEncoding",
+    "contentSchema",
+];
+
+/// Rewrites every schema of `document` into the 3.0 dialect.
+pub(crate) fn to_openapi_30_schemas(
+    document: &mut Value,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), SpecError> {
+    visit_schemas_mut(document, &mut |pointer, schema| {
+        rewrite_schema(pointer, schema, warnings)
+    })
+}
+
+fn rewrite_schema(
+    pointer: &Pointer,
+    schema: &mut Map<String, Value>,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), SpecError> {
+    if let Some(keyword) = UNEXPRESSIBLE.iter().find(|k| schema.contains_key(**k)) {
+        return Err(SpecError::unsupported(
+            &pointer.key(keyword),
+            *keyword,
+            "this JSON Schema keyword has no OpenAPI 3.0 equivalent; remove it in spec/overlay.yaml \
+             or restate the schema without it",
+        ));
+    }
+    for keyword in DROPPED_ANNOTATIONS {
+        if schema.remove(*keyword).is_some() {
+            warnings.push(Warning::new(
+                &pointer.key(keyword),
+                *keyword,
+                "annotation dropped: OpenAPI 3.0 has no such keyword and it does not affect validation",
+            ));
+        }
+    }
+    rewrite_type_array(pointer, schema)?;
+    rewrite_const(pointer, schema)?;
+    rewrite_examples(pointer, schema, warnings);
+    rewrite_exclusive_bound(schema, "exclusiveMinimum", "minimum", |bound, limit| {
+        bound >= limit
+    });
+    rewrite_exclusive_bound(schema, "exclusiveMaximum", "maximum", |bound, limit| {
+        bound <= limit
+    });
+    rewrite_pattern_properties(pointer, schema, warnings);
+    Ok(())
+}
+
+/// `type: [T, "null"]` -> `type: T, nullable: true`; several non-null types become an `anyOf`.
+fn rewrite_type_array(pointer: &Pointer, schema: &mut Map<String, Value>) -> Result<(), SpecError> {
+    let Some(Value::Array(types)) = schema.get("type") else {
+        return Ok(());
+    };
+    let type_pointer = pointer.key("type");
+    let mut names = Vec::with_capacity(types.len());
+    for (index, entry) in types.iter().enumerate() {
+        match entry.as_str() {
+            Some(name) => names.push(name.to_owned()),
+            None => {
+                return Err(SpecError::unsupported(
+                    &type_pointer.index(index),
+                    "type",
+                    "type names must be strings",
+                ));
+            }
+        }
+    }
+    let nullable = names.iter().any(|name| name == "null");
+    names.retain(|name| name != "null");
+    schema.remove("type");
+    match names.as_slice() {
+        [] => {
+            return Err(SpecError::unsupported(
+                &type_pointer,
+                "type: [\"null\"]",
+                "a schema that only accepts null has no OpenAPI 3.0 form",
+            ));
+        }
+        [single] => {
+            schema.insert("type".to_owned(), Value::String(single.clone()));
+        }
+        several => {
+            if schema.contains_key("anyOf") {
+                return Err(SpecError::unsupported(
+                    &type_pointer,
+                    "type",
+                    "a list of types beside `anyOf` has no OpenAPI 3.0 form",
+                ));
+            }
+            let alternatives = several.iter().map(|name| json!({ "type": name })).collect();
+            schema.insert("anyOf".to_owned(), Value::Array(alternatives));
+        }
+    }
+    if nullable {
+        schema.insert("nullable".to_owned(), Value::Bool(true));
+    }
+    Ok(())
+}
+
+/// `const: v` -> `enum: [v]`.
+fn rewrite_const(pointer: &Pointer, schema: &mut Map<String, Value>) -> Result<(), SpecError> {
+    let Some(value) = schema.remove("const") else {
+        return Ok(());
+    };
+    if let Some(existing) = schema.get("enum") {
+        let includes = existing
+            .as_array()
+            .is_some_and(|values| values.contains(&value));
+        if !includes {
+            return Err(SpecError::unsupported(
+                &pointer.key("const"),
+                "const",
+                "`const` and `enum` together accept no value",
+            ));
+        }
+    }
+    if value.is_null() {
+        schema.insert("nullable".to_owned(), Value::Bool(true));
+    }
+    schema.insert("enum".to_owned(), Value::Array(vec![value]));
+    Ok(())
+}
+
+/// A schema's `examples` array -> its first entry as `example`.
+fn rewrite_examples(
+    pointer: &Pointer,
+    schema: &mut Map<String, Value>,
+    warnings: &mut Vec<Warning>,
+) {
+    let Some(examples) = schema.remove("examples") else {
+        return;
+    };
+    match examples {
+        Value::Array(mut values) if !values.is_empty() => {
+            if !schema.contains_key("example") {
+                schema.insert("example".to_owned(), values.swap_remove(0));
+            }
+        }
+        _ => warnings.push(Warning::new(
+            &pointer.key("examples"),
+            "examples",
+            "dropped: a schema's `examples` must be a non-empty array",
+        )),
+    }
+}
+
+/// Numeric `exclusiveMinimum: n` -> `minimum: n, exclusiveMinimum: true` (and the same for the
+/// maximum), keeping whichever of the two bounds is stricter.
+fn rewrite_exclusive_bound(
+    schema: &mut Map<String, Value>,
+    exclusive: &str,
+    inclusive: &str,
+    exclusive_is_stricter: fn(f64, f64) -> bool,
+) {
+    let Some(bound) = schema.get(exclusive).filter(|v| v.is_number()).cloned() else {
+        return;
+    };
+    let limit = schema.get(inclusive).and_then(Value::as_f64);
+    let bound_f64 = bound.as_f64().unwrap_or_default();
+    match limit {
+        Some(limit) if !exclusive_is_stricter(bound_f64, limit) => {
+            schema.remove(exclusive);
+        }
+        _ => {
+            schema.insert(inclusive.to_owned(), bound);
+            schema.insert(exclusive.to_owned(), Value::Bool(true));
+        }
+    }
+}
+
+/// `patternProperties` (JSON Schema, invalid in OpenAPI 3.0) -> `additionalProperties`.
+///
+/// The result accepts every instance the original accepted (it only forgets the key patterns),
+/// which is the safe direction for generated types.
+fn rewrite_pattern_properties(
+    pointer: &Pointer,
+    schema: &mut Map<String, Value>,
+    warnings: &mut Vec<Warning>,
+) {
+    let Some(Value::Object(patterns)) = schema.remove("patternProperties") else {
+        return;
+    };
+    let action = if schema.contains_key("additionalProperties") {
+        "dropped: the schema's `additionalProperties` already covers the other keys"
+    } else if patterns.len() == 1 {
+        let value_schema = patterns
+            .into_iter()
+            .next()
+            .map(|(_, s)| s)
+            .unwrap_or(Value::Bool(true));
+        schema.insert("additionalProperties".to_owned(), value_schema);
+        "replaced by `additionalProperties` with the pattern's value schema (key pattern not enforced)"
+    } else {
+        schema.insert("additionalProperties".to_owned(), Value::Bool(true));
+        "replaced by `additionalProperties: true` (several patterns; keys and values not enforced)"
+    };
+    warnings.push(Warning::new(
+        &pointer.key("patternProperties"),
+        "patternProperties",
+        action,
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewrite(mut schema: Value) -> Result<(Value, Vec<Warning>), SpecError> {
+        let mut warnings = Vec::new();
+        let mut document = json!({"components": {"schemas": {"S": schema.take()}}});
+        to_openapi_30_schemas(&mut document, &mut warnings)?;
+        Ok((document["components"]["schemas"]["S"].take(), warnings))
+    }
+
+    #[test]
+    fn nullable_type_array_becomes_nullable_type() {
+        let (schema, _) = rewrite(json!({"type": ["string", "null"]})).expect("rewrite");
+        assert_eq!(schema, json!({"type": "string", "nullable": true}));
+    }
+
+    #[test]
+    fn several_types_become_any_of() {
+        let (schema, _) = rewrite(json!({"type": ["string", "integer"]})).expect("rewrite");
+        assert_eq!(
+            schema,
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
+        );
+    }
+
+    #[test]
+    fn const_becomes_single_enum() {
+        let (schema, _) = rewrite(json!({"const": "fixed"})).expect("rewrite");
+        assert_eq!(schema, json!({"enum": ["fixed"]}));
+    }
+
+    #[test]
+    fn examples_array_becomes_example() {
+        let (schema, _) = rewrite(json!({"type": "integer", "examples": [3, 4]})).expect("rewrite");
+        assert_eq!(schema, json!({"type": "integer", "example": 3}));
+    }
+
+    #[test]
+    fn numeric_exclusive_minimum_becomes_boolean_form() {
+        let (schema, _) =
+            rewrite(json!({"type": "number", "exclusiveMinimum": 0})).expect("rewrite");
+        assert_eq!(
+            schema,
+            json!({"type": "number", "exclusiveMinimum": true, "minimum": 0})
+        );
+    }
+
+    #[test]
+    fn stricter_inclusive_minimum_wins_over_exclusive_one() {
+        let (schema, _) = rewrite(json!({"minimum": 5, "exclusiveMinimum": 1})).expect("rewrite");
+        assert_eq!(schema, json!({"minimum": 5}));
+    }
+
+    #[test]
+    fn nested_schemas_are_rewritten() {
+        let (schema, _) =
+            rewrite(json!({"properties": {"a": {"type": ["integer", "null"]}}})).expect("rewrite");
+        assert_eq!(
+            schema["properties"]["a"],
+            json!({"type": "integer", "nullable": true})
+        );
+    }
+
+    #[test]
+    fn unexpressible_keyword_names_its_pointer() {
+        let error =
+            rewrite(json!({"properties": {"a": {"prefixItems": []}}})).expect_err("refused");
+        let problem = error.problem().expect("located");
+        assert_eq!(
+            problem.pointer.as_str(),
+            "/components/schemas/S/properties/a/prefixItems"
+        );
+        assert_eq!(problem.construct, "prefixItems");
+    }
+
+    #[test]
+    fn pattern_properties_degrade_to_additional_properties_with_a_warning() {
+        let (schema, warnings) =
+            rewrite(json!({"type": "object", "patternProperties": {"^x-": {"type": "string"}}}))
+                .expect("rewrite");
+        assert_eq!(
+            schema,
+            json!({"type": "object", "additionalProperties": {"type": "string"}})
+        );
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(
+            warnings[0].0.pointer.as_str(),
+            "/components/schemas/S/patternProperties"
+        );
+    }
+}

@@ -1,0 +1,45 @@
+//! Normalization: any supported OpenAPI document -> the OpenAPI 3.0.3 dialect every generator
+//! reads, as a pure function over the document value.
+//!
+//! The steps run in a fixed order, each in its own module:
+//! 1. [`version`]: the `openapi` field and 3.1-only top-level members;
+//! 2. [`dialect`]: 3.1 schema keywords in their 3.0 form;
+//! 3. [`parameters`]: path-level parameters copied into each operation;
+//! 4. [`operation_ids`]: a derived id for every operation without one;
+//! 5. [`inline_schemas`]: inline schemas that would become types hoisted into components.
+
+mod dialect;
+mod inline_schemas;
+pub mod operation_ids;
+pub mod operations;
+mod parameters;
+mod schema_walk;
+mod version;
+
+use serde_json::Value;
+
+pub use inline_schemas::is_json_media_type;
+pub use version::NORMALIZED_VERSION;
+
+use crate::error::{SpecError, Warning};
+
+/// A normalized document and what normalization had to degrade on the way.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    /// The OpenAPI 3.0.3 document.
+    pub document: Value,
+    /// One entry per degraded construct.
+    pub warnings: Vec<Warning>,
+}
+
+/// Normalizes `document`; errors and warnings name JSON pointers into it.
+pub fn normalize(document: &Value) -> Result<Normalized, SpecError> {
+    let mut document = document.clone();
+    let mut warnings = Vec::new();
+    version::to_openapi_303(&mut document, &mut warnings)?;
+    dialect::to_openapi_30_schemas(&mut document, &mut warnings)?;
+    parameters::inline_path_parameters(&mut document)?;
+    operation_ids::assign_operation_ids(&mut document)?;
+    inline_schemas::hoist_inline_schemas(&mut document, &mut warnings)?;
+    Ok(Normalized { document, warnings })
+}

@@ -1,0 +1,77 @@
+//! The server-api crate: a `#[dropshot::api_description]` trait with one method per operation,
+//! the extractor structs of its parameters, one response enum per operation, and the error type
+//! in the spec's shape. Everything here is our own generator (quote), not a library's.
+
+mod error_body;
+mod model;
+mod operation;
+mod runtime;
+mod rust_types;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+use typify::TypeSpace;
+
+use super::CrateNames;
+
+/// Generates the server-api crate's `generated.rs` for a normalized `document`.
+pub fn generate_server_api(
+    document: &Value,
+    names: &CrateNames,
+    type_space: &TypeSpace,
+) -> anyhow::Result<TokenStream> {
+    let operations = model::operations(document)?;
+    let error = error_body::error_body(&operations, &names.types_crate, type_space)?;
+    let runtime = runtime::runtime_items();
+    let api_error = runtime::api_error(&error);
+    let generated = operations
+        .iter()
+        .map(|op| operation::operation_items(op, &names.types_crate, &error))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let support_items = generated.iter().map(|g| &g.items);
+    let trait_methods = generated.iter().map(|g| &g.trait_method);
+    let api_trait = format_ident!("{}", names.api_trait);
+    let trait_doc = trait_documentation(document, &names.api_trait);
+    Ok(quote! {
+        #runtime
+        #api_error
+        #(#support_items)*
+
+        #(#[doc = #trait_doc])*
+        #[::dropshot::api_description]
+        pub trait #api_trait {
+            /// What every endpoint reaches through `rqctx.context()`: stores, keys, settings.
+            type Context;
+
+            #(#trait_methods)*
+        }
+    })
+}
+
+fn trait_documentation(document: &Value, api_trait: &str) -> Vec<String> {
+    let info = document.get("info");
+    let field = |key| {
+        info.and_then(|i| i.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    let module = format!("{}_mod", refactor_spec::naming::field_name(api_trait));
+    let mut lines = vec![format!(
+        " {} (version {}): the server side.",
+        field("title"),
+        field("version")
+    )];
+    if !field("description").is_empty() {
+        lines.push(String::new());
+        lines.extend(field("description").lines().map(|line| format!(" {line}")));
+    }
+    lines.extend([
+        String::new(),
+        format!(
+            " Implement this trait, then serve `{module}::api_description::<YourImpl>()`; \
+             `{module}::stub_api_description()` describes the API without an implementation."
+        ),
+    ]);
+    lines
+}

@@ -1,0 +1,270 @@
+//! What the server trait is generated from: the operations of a normalized document, with their
+//! parameters, bodies, responses and security, read once into plain structs.
+
+use anyhow::{Context as _, anyhow, bail};
+use refactor_spec::Pointer;
+use refactor_spec::naming::{field_name, method_name, type_name};
+use refactor_spec::normalize::is_json_media_type;
+use refactor_spec::normalize::operations::{deref, operation_addresses};
+use serde_json::{Map, Value};
+
+/// One operation of the API.
+#[derive(Debug)]
+pub struct Operation {
+    /// The id as the spec spells it (dropshot's `operation_id`).
+    pub operation_id: String,
+    /// The trait method, e.g. `list_run_gold_labels`.
+    pub method_name: String,
+    /// The prefix of the operation's generated types, e.g. `ListRunGoldLabels`.
+    pub type_prefix: String,
+    /// `GET`, `POST`, ...
+    pub http_method: String,
+    /// The path template, e.g. `/v1/run/{id}/gold-labels`.
+    pub path: String,
+    /// First paragraph of the endpoint's documentation.
+    pub summary: Option<String>,
+    /// The rest of the endpoint's documentation.
+    pub description: Option<String>,
+    /// Whether the spec marks the operation deprecated.
+    pub deprecated: bool,
+    /// The operation's tags.
+    pub tags: Vec<String>,
+    /// Parameters by location.
+    pub path_params: Vec<Parameter>,
+    /// Query parameters.
+    pub query_params: Vec<Parameter>,
+    /// Header parameters.
+    pub header_params: Vec<Parameter>,
+    /// The JSON request body, if any.
+    pub request_body: Option<RequestBody>,
+    /// Every documented response, in the spec's order.
+    pub responses: Vec<Response>,
+    /// The `WWW-Authenticate` challenge a 401 of this operation carries, from its security.
+    pub challenge: Option<String>,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub name: String,
+    /// The Rust field.
+    pub field: String,
+    /// Its documentation.
+    pub description: Option<String>,
+    /// Whether the request must carry it.
+    pub required: bool,
+    /// Its schema.
+    pub schema: Value,
+}
+
+/// A JSON request body.
+#[derive(Debug)]
+pub struct RequestBody {
+    /// The body's schema.
+    pub schema: Value,
+}
+
+/// A documented response.
+#[derive(Debug)]
+pub struct Response {
+    /// Which statuses it covers.
+    pub status: Status,
+    /// The spec's description.
+    pub description: String,
+    /// The JSON body's schema, when the response has one.
+    pub json_schema: Option<Value>,
+}
+
+/// A response key of the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// One status code, e.g. `404`.
+    Code(u16),
+    /// A range such as `4XX` (the first digit).
+    Range(u8),
+    /// `default`.
+    Default,
+}
+
+impl Status {
+    fn parse(key: &str) -> Option<Self> {
+        if key == "default" {
+            return Some(Self::Default);
+        }
+        if let Ok(code) = key.parse::<u16>() {
+            return (100..=599).contains(&code).then_some(Self::Code(code));
+        }
+        match key.as_bytes() {
+            [digit @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => Some(Self::Range(digit - b'0')),
+            _ => None,
+        }
+    }
+
+    /// Whether a response with this key reports success.
+    pub fn is_success(self) -> bool {
+        matches!(self, Self::Code(200..=299) | Self::Range(2))
+    }
+}
+
+/// Reads every operation of `document`.
+pub fn operations(document: &Value) -> anyhow::Result<Vec<Operation>> {
+    operation_addresses(document)
+        .into_iter()
+        .map(|address| {
+            let operation = document
+                .pointer(address.pointer.as_str())
+                .and_then(Value::as_object)
+                .ok_or_else(|| anyhow!("no operation at {}", address.pointer))?;
+            read_operation(
+                document,
+                operation,
+                &address.path,
+                address.method,
+                &address.pointer,
+            )
+            .with_context(|| format!("at {}", address.pointer))
+        })
+        .collect()
+}
+
+fn read_operation(
+    document: &Value,
+    operation: &Map<String, Value>,
+    path: &str,
+    method: &str,
+    pointer: &Pointer,
+) -> anyhow::Result<Operation> {
+    let operation_id = string(operation, "operationId")
+        .ok_or_else(|| anyhow!("the operation has no operationId after normalization"))?;
+    let mut path_params = Vec::new();
+    let mut query_params = Vec::new();
+    let mut header_params = Vec::new();
+    if let Some(Value::Array(parameters)) = operation.get("parameters") {
+        for (index, parameter) in parameters.iter().enumerate() {
+            let at = pointer.key("parameters").index(index);
+            let parameter = deref(document, parameter, &at)?;
+            let name = string(parameter, "name")
+                .ok_or_else(|| anyhow!("{at}: a parameter has no name"))?;
+            let location = string(parameter, "in").unwrap_or_default();
+            let model = Parameter {
+                field: field_name(&name),
+                description: string(parameter, "description"),
+                required: location == "path"
+                    || parameter.get("required") == Some(&Value::Bool(true)),
+                schema: parameter
+                    .get("schema")
+                    .cloned()
+                    .unwrap_or(Value::Bool(true)),
+                name,
+            };
+            match location.as_str() {
+                "path" => path_params.push(model),
+                "query" => query_params.push(model),
+                "header" => header_params.push(model),
+                // Cookies have no dropshot extractor; the client does not send them either.
+                "cookie" => {}
+                other => bail!("{at}: unknown parameter location {other:?}"),
+            }
+        }
+    }
+    let request_body = match operation.get("requestBody") {
+        Some(body) => {
+            let at = pointer.key("requestBody");
+            let body = deref(document, body, &at)?;
+            json_schema(body).map(|schema| RequestBody { schema })
+        }
+        None => None,
+    };
+    let mut responses = Vec::new();
+    if let Some(Value::Object(entries)) = operation.get("responses") {
+        for (key, response) in entries {
+            let at = pointer.key("responses").key(key);
+            let status = Status::parse(key)
+                .ok_or_else(|| anyhow!("{at}: {key:?} is not a response code"))?;
+            let response = deref(document, response, &at)?;
+            responses.push(Response {
+                status,
+                description: string(response, "description").unwrap_or_default(),
+                json_schema: json_schema(response),
+            });
+        }
+    }
+    let (summary, description) = documentation(operation);
+    Ok(Operation {
+        method_name: method_name(&operation_id),
+        type_prefix: type_name(&operation_id),
+        operation_id,
+        http_method: method.to_ascii_uppercase(),
+        path: path.to_owned(),
+        summary,
+        description,
+        deprecated: operation.get("deprecated") == Some(&Value::Bool(true)),
+        tags: operation
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|tags| {
+                tags.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        path_params,
+        query_params,
+        header_params,
+        request_body,
+        responses,
+        challenge: challenge(document, operation),
+    })
+}
+
+fn string(object: &Map<String, Value>, key: &str) -> Option<String> {
+    object.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The schema of the JSON media type of a response or request body.
+fn json_schema(holder: &Map<String, Value>) -> Option<Value> {
+    let content = holder.get("content")?.as_object()?;
+    content
+        .iter()
+        .find(|(media_type, _)| is_json_media_type(media_type))
+        .map(|(_, media)| media.get("schema").cloned().unwrap_or(Value::Bool(true)))
+}
+
+/// dropshot documents an endpoint from its doc comment: the first paragraph is the summary.
+fn documentation(operation: &Map<String, Value>) -> (Option<String>, Option<String>) {
+    let non_empty = |key| string(operation, key).filter(|text| !text.trim().is_empty());
+    (non_empty("summary"), non_empty("description"))
+}
+
+/// The challenge of the first HTTP security scheme the operation accepts (RFC 9110 11.6.1).
+fn challenge(document: &Value, operation: &Map<String, Value>) -> Option<String> {
+    let requirements = operation
+        .get("security")
+        .or_else(|| document.get("security"))?
+        .as_array()?;
+    let schemes = document
+        .pointer("/components/securitySchemes")?
+        .as_object()?;
+    requirements
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|requirement| requirement.keys())
+        .filter_map(|name| schemes.get(name))
+        .find_map(|scheme| {
+            if scheme.get("type")?.as_str()? != "http" {
+                return None;
+            }
+            match scheme
+                .get("scheme")?
+                .as_str()?
+                .to_ascii_lowercase()
+                .as_str()
+            {
+                "bearer" => Some("Bearer".to_owned()),
+                "basic" => Some("Basic".to_owned()),
+                _ => None,
+            }
+        })
+}

@@ -1,0 +1,435 @@
+//! One operation's part of the server-api crate: its parameter structs, its response enum (with
+//! the `dropshot::HttpResponse` impl that documents the success response) and its trait method.
+
+use anyhow::{Context as _, bail};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::error_body::ErrorBody;
+use super::model::{Operation, Parameter, Response, Status};
+use super::rust_types::rust_type;
+
+/// What one operation contributes to the generated file.
+pub struct OperationItems {
+    /// Structs, the response enum and its impls.
+    pub items: TokenStream,
+    /// The `#[endpoint]` method of the trait.
+    pub trait_method: TokenStream,
+}
+
+/// Generates the items of `op`.
+pub fn operation_items(
+    op: &Operation,
+    types_crate: &str,
+    error: &ErrorBody,
+) -> anyhow::Result<OperationItems> {
+    let mut items = TokenStream::new();
+    let mut arguments = Vec::new();
+    for (params, suffix, extractor, argument) in [
+        (&op.path_params, "Path", quote! { ::dropshot::Path }, "path"),
+        (
+            &op.query_params,
+            "Query",
+            quote! { ::dropshot::Query },
+            "query",
+        ),
+        (
+            &op.header_params,
+            "Headers",
+            quote! { ::dropshot::Header },
+            "headers",
+        ),
+    ] {
+        if params.is_empty() {
+            continue;
+        }
+        let name = format_ident!("{}{suffix}", op.type_prefix);
+        let doc = format!(
+            " {suffix} parameters of `{}` (`{} {}`).",
+            op.operation_id, op.http_method, op.path
+        );
+        items.extend(parameter_struct(&name, &doc, params, types_crate)?);
+        let argument = format_ident!("{argument}");
+        arguments.push(quote! { #argument: #extractor<#name> });
+    }
+    if let Some(body) = &op.request_body {
+        let ty = rust_type(&body.schema, types_crate).context("request body")?;
+        arguments.push(quote! { body: ::dropshot::TypedBody<#ty> });
+    }
+    let response = format_ident!("{}Response", op.type_prefix);
+    items.extend(response_enum(op, &response, types_crate, error)?);
+
+    let method = format_ident!("{}", op.method_name);
+    let http_method = format_ident!("{}", op.http_method);
+    let path = &op.path;
+    let operation_id = &op.operation_id;
+    let tags = &op.tags;
+    let tags = (!tags.is_empty()).then(|| quote! { tags = [#(#tags),*], });
+    let deprecated = op.deprecated.then(|| quote! { deprecated = true, });
+    let doc = endpoint_documentation(op);
+    let trait_method = quote! {
+        #(#[doc = #doc])*
+        #[endpoint {
+            method = #http_method,
+            path = #path,
+            operation_id = #operation_id,
+            #tags
+            #deprecated
+        }]
+        async fn #method(
+            rqctx: ::dropshot::RequestContext<Self::Context>,
+            #(#arguments),*
+        ) -> ::std::result::Result<#response, ApiError>;
+    };
+    Ok(OperationItems {
+        items,
+        trait_method,
+    })
+}
+
+/// dropshot reads the first doc line as the summary and the rest as the description.
+fn endpoint_documentation(op: &Operation) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(summary) = &op.summary {
+        lines.extend(summary.lines().map(|line| format!(" {line}")));
+    }
+    if let Some(description) = &op.description {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(description.lines().map(|line| format!(" {line}")));
+    }
+    lines
+}
+
+fn parameter_struct(
+    name: &proc_macro2::Ident,
+    doc: &str,
+    params: &[Parameter],
+    types_crate: &str,
+) -> anyhow::Result<TokenStream> {
+    let fields = params
+        .iter()
+        .map(|param| {
+            let ty = rust_type(&param.schema, types_crate)
+                .with_context(|| format!("parameter `{}`", param.name))?;
+            let ty = if param.required {
+                ty
+            } else {
+                quote! { ::std::option::Option<#ty> }
+            };
+            let field = format_ident!("{}", param.field);
+            let rename = (param.field != param.name).then(|| {
+                let wire = &param.name;
+                quote! { #[serde(rename = #wire)] }
+            });
+            let doc = param.description.as_ref().map(|d| {
+                let lines = d.lines().map(|line| format!(" {line}"));
+                quote! { #(#[doc = #lines])* }
+            });
+            Ok(quote! {
+                #doc
+                #rename
+                pub #field: #ty,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, ::serde::Deserialize, ::serde::Serialize, ::schemars::JsonSchema)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}
+
+/// How a response's status is spelled in Rust.
+struct StatusSpelling {
+    variant: proc_macro2::Ident,
+    /// An expression of type `http::StatusCode`, or `None` when the variant carries it.
+    constant: Option<TokenStream>,
+}
+
+fn status_spelling(status: Status) -> StatusSpelling {
+    match status {
+        Status::Code(code) => match well_known_status(code) {
+            Some(constant) => StatusSpelling {
+                variant: format_ident!(
+                    "{}",
+                    refactor_spec::naming::type_name(&constant.to_ascii_lowercase())
+                ),
+                constant: Some({
+                    let constant = format_ident!("{constant}");
+                    quote! { ::http::StatusCode::#constant }
+                }),
+            },
+            None => StatusSpelling {
+                variant: format_ident!("Status{code}"),
+                constant: Some({
+                    let code = Literal::u16_unsuffixed(code);
+                    quote! { ::http::StatusCode::from_u16(#code).unwrap_or(::http::StatusCode::INTERNAL_SERVER_ERROR) }
+                }),
+            },
+        },
+        Status::Range(digit) => StatusSpelling {
+            variant: format_ident!("Status{digit}xx"),
+            constant: None,
+        },
+        Status::Default => StatusSpelling {
+            variant: format_ident!("Default"),
+            constant: None,
+        },
+    }
+}
+
+/// `http::StatusCode`'s constant for the codes APIs commonly document.
+fn well_known_status(code: u16) -> Option<&'static str> {
+    Some(match code {
+        200 => "OK",
+        201 => "CREATED",
+        202 => "ACCEPTED",
+        203 => "NON_AUTHORITATIVE_INFORMATION",
+        204 => "NO_CONTENT",
+        205 => "RESET_CONTENT",
+        206 => "PARTIAL_CONTENT",
+        300 => "MULTIPLE_CHOICES",
+        301 => "MOVED_PERMANENTLY",
+        302 => "FOUND",
+        303 => "SEE_OTHER",
+        304 => "NOT_MODIFIED",
+        307 => "TEMPORARY_REDIRECT",
+        308 => "PERMANENT_REDIRECT",
+        400 => "BAD_REQUEST",
+        401 => "UNAUTHORIZED",
+        402 => "PAYMENT_REQUIRED",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        405 => "METHOD_NOT_ALLOWED",
+        406 => "NOT_ACCEPTABLE",
+        408 => "REQUEST_TIMEOUT",
+        409 => "CONFLICT",
+        410 => "GONE",
+        411 => "LENGTH_REQUIRED",
+        412 => "PRECONDITION_FAILED",
+        413 => "PAYLOAD_TOO_LARGE",
+        415 => "UNSUPPORTED_MEDIA_TYPE",
+        416 => "RANGE_NOT_SATISFIABLE",
+        422 => "UNPROCESSABLE_ENTITY",
+        423 => "LOCKED",
+        428 => "PRECONDITION_REQUIRED",
+        429 => "TOO_MANY_REQUESTS",
+        500 => "INTERNAL_SERVER_ERROR",
+        501 => "NOT_IMPLEMENTED",
+        502 => "BAD_GATEWAY",
+        503 => "SERVICE_UNAVAILABLE",
+        504 => "GATEWAY_TIMEOUT",
+        _ => return None,
+    })
+}
+
+/// The operation's response enum and its `dropshot::HttpResponse` implementation.
+fn response_enum(
+    op: &Operation,
+    name: &proc_macro2::Ident,
+    types_crate: &str,
+    error: &ErrorBody,
+) -> anyhow::Result<TokenStream> {
+    let Some(success) = op
+        .responses
+        .iter()
+        .find(|r| r.status.is_success())
+        .or_else(|| op.responses.iter().find(|r| r.status == Status::Default))
+    else {
+        bail!("`{}` documents no success response", op.operation_id);
+    };
+    let mut variants = Vec::new();
+    let mut to_result_arms = Vec::new();
+    let mut status_arms = Vec::new();
+    let mut constructors = Vec::new();
+    for response in &op.responses {
+        let StatusSpelling { variant, constant } = status_spelling(response.status);
+        let is_success = response.status.is_success() || std::ptr::eq(response, success);
+        let payload = match &response.json_schema {
+            Some(schema) => {
+                let ty = rust_type(schema, types_crate)
+                    .with_context(|| format!("response {:?}", response.status))?;
+                Some(if is_success {
+                    quote! { JsonBody<#ty> }
+                } else {
+                    ty
+                })
+            }
+            None => None,
+        };
+        let challenge = (response.status == Status::Code(401))
+            .then_some(())
+            .and(op.challenge.as_deref());
+        variants.push(variant_declaration(
+            response,
+            &variant,
+            constant.is_none(),
+            payload.as_ref(),
+            challenge,
+        ));
+
+        let status = constant.clone().unwrap_or_else(|| quote! { status });
+        let send = match (&payload, is_success) {
+            (Some(_), true) => quote! { body.into_response(#status) },
+            (Some(_), false) => quote! { json_value_response(#status, &body) },
+            (None, _) => quote! { empty_response(#status) },
+        };
+        let send = match challenge {
+            Some(challenge) => quote! { with_challenge(#send, #challenge) },
+            None => send,
+        };
+        let pattern = match (constant.is_some(), payload.is_some()) {
+            (true, true) => quote! { Self::#variant(body) },
+            (true, false) => quote! { Self::#variant },
+            (false, true) => quote! { Self::#variant(status, body) },
+            (false, false) => quote! { Self::#variant(status) },
+        };
+        to_result_arms.push(quote! { #pattern => #send, });
+        let status_pattern = match (constant.is_some(), payload.is_some()) {
+            (true, true) => quote! { Self::#variant(_) },
+            (true, false) => quote! { Self::#variant },
+            (false, true) => quote! { Self::#variant(status, _) },
+            (false, false) => quote! { Self::#variant(status) },
+        };
+        let status_value = constant.clone().unwrap_or_else(|| quote! { *status });
+        status_arms.push(quote! { #status_pattern => #status_value, });
+
+        let carries_error_body = !is_success
+            && response
+                .json_schema
+                .as_ref()
+                .and_then(|s| s.get("$ref"))
+                .and_then(|r| r.as_str())
+                == Some(format!("#/components/schemas/{}", error.name).as_str());
+        if carries_error_body && constant.is_some() {
+            let function = format_ident!(
+                "{}",
+                refactor_spec::naming::field_name(&variant.to_string())
+            );
+            let doc = format!(
+                " A `{}` response whose error body carries `message`.",
+                status_text(response.status)
+            );
+            constructors.push(quote! {
+                #[doc = #doc]
+                pub fn #function(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    Self::#variant(ApiError::body_with_message(message.into()))
+                }
+            });
+        }
+    }
+    let metadata = success_metadata(success, types_crate)?;
+    let doc = format!(
+        " Every response of `{}` (`{} {}`) that the spec documents.",
+        op.operation_id, op.http_method, op.path
+    );
+    let constructors = (!constructors.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                #(#constructors)*
+            }
+        }
+    });
+    Ok(quote! {
+        #[doc = #doc]
+        ///
+        /// The success variant documents the endpoint's response in the API description; the
+        /// others are sent exactly as the spec describes them, headers included.
+        #[derive(Debug)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        #constructors
+
+        impl ::dropshot::HttpResponse for #name {
+            fn to_result(self) -> ::std::result::Result<::http::Response<::dropshot::Body>, ::dropshot::HttpError> {
+                match self {
+                    #(#to_result_arms)*
+                }
+            }
+
+            fn response_metadata() -> ::dropshot::ApiEndpointResponse {
+                #metadata
+            }
+
+            fn status_code(&self) -> ::http::StatusCode {
+                match self {
+                    #(#status_arms)*
+                }
+            }
+        }
+    })
+}
+
+fn status_text(status: Status) -> String {
+    match status {
+        Status::Code(code) => code.to_string(),
+        Status::Range(digit) => format!("{digit}XX"),
+        Status::Default => "default".to_owned(),
+    }
+}
+
+fn variant_declaration(
+    response: &Response,
+    variant: &proc_macro2::Ident,
+    carries_status: bool,
+    payload: Option<&TokenStream>,
+    challenge: Option<&str>,
+) -> TokenStream {
+    let mut doc = vec![format!(
+        " `{}`: {}",
+        status_text(response.status),
+        response.description.trim()
+    )];
+    if let Some(challenge) = challenge {
+        doc.push(String::new());
+        doc.push(format!(
+            " Sent with `WWW-Authenticate: {challenge}` (RFC 9110 section 11.6.1), as the \
+             operation's security scheme requires."
+        ));
+    }
+    let fields = match (carries_status, payload) {
+        (false, Some(payload)) => quote! { (#payload) },
+        (false, None) => quote! {},
+        (true, Some(payload)) => quote! { (::http::StatusCode, #payload) },
+        (true, None) => quote! { (::http::StatusCode) },
+    };
+    quote! {
+        #(#[doc = #doc])*
+        #variant #fields,
+    }
+}
+
+/// The success response as dropshot documents it: taken from dropshot's own typed response, so
+/// the schema is generated exactly as for `HttpResponseOk<T>`, then given the spec's status and
+/// description.
+fn success_metadata(success: &Response, types_crate: &str) -> anyhow::Result<TokenStream> {
+    let base = match &success.json_schema {
+        Some(schema) => {
+            let ty = rust_type(schema, types_crate)?;
+            quote! { <::dropshot::HttpResponseOk<#ty> as ::dropshot::HttpResponse>::response_metadata() }
+        }
+        None => {
+            quote! { <::dropshot::HttpResponseUpdatedNoContent as ::dropshot::HttpResponse>::response_metadata() }
+        }
+    };
+    let status = match success.status {
+        Status::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote! { ::http::StatusCode::from_u16(#code).ok() }
+        }
+        Status::Range(_) | Status::Default => quote! { ::std::option::Option::None },
+    };
+    let description = &success.description;
+    Ok(quote! {
+        let mut metadata = #base;
+        metadata.success = #status;
+        metadata.description = Some(#description.to_owned());
+        metadata
+    })
+}

@@ -1,0 +1,266 @@
+//! The spec-independent part of every server-api crate: JSON bodies that may arrive
+//! pre-encoded, response helpers, and the error type in the spec's shape.
+//!
+//! It is emitted into each generated crate (rather than living in a support crate) so a
+//! workspace generated from any spec stands alone.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::error_body::ErrorBody;
+
+/// `JsonBody<T>` and the response helpers the operation enums use.
+pub fn runtime_items() -> TokenStream {
+    quote! {
+        /// A JSON response body: a value serialized when the response is sent, or bytes already
+        /// encoded from such a value (a cache, or a store that renders JSON itself).
+        #[derive(Clone, Debug)]
+        pub struct JsonBody<T>(JsonBodyRepr<T>);
+
+        #[derive(Clone, Debug)]
+        enum JsonBodyRepr<T> {
+            Value(T),
+            Encoded(::bytes::Bytes),
+        }
+
+        impl<T: ::serde::Serialize> JsonBody<T> {
+            /// A body that serializes `value` when the response is sent.
+            pub fn new(value: T) -> Self {
+                Self(JsonBodyRepr::Value(value))
+            }
+
+            /// A body of JSON that is already the encoding of a `T`, sent as is.
+            ///
+            /// The caller vouches for the bytes; debug builds check that they decode as a `T`.
+            pub fn from_encoded(json: impl ::std::convert::Into<::bytes::Bytes>) -> Self
+            where
+                T: ::serde::de::DeserializeOwned,
+            {
+                let json = json.into();
+                debug_assert!(
+                    ::serde_json::from_slice::<T>(&json).is_ok(),
+                    "JsonBody::from_encoded: the bytes are not the JSON of the body type",
+                );
+                Self(JsonBodyRepr::Encoded(json))
+            }
+
+            /// Encodes `value` now, e.g. to keep the bytes in a cache and send them many times.
+            pub fn encode(value: &T) -> ::std::result::Result<Self, ::serde_json::Error> {
+                Ok(Self(JsonBodyRepr::Encoded(::serde_json::to_vec(value)?.into())))
+            }
+
+            /// The encoded bytes, when the body holds them.
+            pub fn encoded(&self) -> ::std::option::Option<&::bytes::Bytes> {
+                match &self.0 {
+                    JsonBodyRepr::Encoded(json) => Some(json),
+                    JsonBodyRepr::Value(_) => None,
+                }
+            }
+
+            fn into_response(
+                self,
+                status: ::http::StatusCode,
+            ) -> ::std::result::Result<::http::Response<::dropshot::Body>, ::dropshot::HttpError> {
+                let json: ::bytes::Bytes = match self.0 {
+                    JsonBodyRepr::Encoded(json) => json,
+                    JsonBodyRepr::Value(value) => ::serde_json::to_vec(&value)
+                        .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))?
+                        .into(),
+                };
+                json_response(status, json)
+            }
+        }
+
+        impl<T: ::serde::Serialize> ::std::convert::From<T> for JsonBody<T> {
+            fn from(value: T) -> Self {
+                Self::new(value)
+            }
+        }
+
+        fn json_response(
+            status: ::http::StatusCode,
+            json: ::bytes::Bytes,
+        ) -> ::std::result::Result<::http::Response<::dropshot::Body>, ::dropshot::HttpError> {
+            ::http::Response::builder()
+                .status(status)
+                .header(::http::header::CONTENT_TYPE, ::dropshot::CONTENT_TYPE_JSON)
+                .body(::dropshot::Body::from(json))
+                .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))
+        }
+
+        #[allow(dead_code, reason = "not every API uses every helper")]
+        fn json_value_response<T: ::serde::Serialize>(
+            status: ::http::StatusCode,
+            value: &T,
+        ) -> ::std::result::Result<::http::Response<::dropshot::Body>, ::dropshot::HttpError> {
+            let json = ::serde_json::to_vec(value)
+                .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))?;
+            json_response(status, json.into())
+        }
+
+        #[allow(dead_code, reason = "not every API uses every helper")]
+        fn empty_response(
+            status: ::http::StatusCode,
+        ) -> ::std::result::Result<::http::Response<::dropshot::Body>, ::dropshot::HttpError> {
+            ::http::Response::builder()
+                .status(status)
+                .body(::dropshot::Body::empty())
+                .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))
+        }
+
+        /// Adds the `WWW-Authenticate` challenge a 401 must carry (RFC 9110 section 11.6.1).
+        #[allow(dead_code, reason = "not every API uses every helper")]
+        fn with_challenge(
+            response: ::std::result::Result<::http::Response<::dropshot::Body>, ::dropshot::HttpError>,
+            challenge: &'static str,
+        ) -> ::std::result::Result<::http::Response<::dropshot::Body>, ::dropshot::HttpError> {
+            let mut response = response?;
+            response.headers_mut().insert(
+                ::http::header::WWW_AUTHENTICATE,
+                ::http::HeaderValue::from_static(challenge),
+            );
+            Ok(response)
+        }
+    }
+}
+
+/// `ApiError`: every `Err` an endpoint returns, sent with the spec's error body.
+pub fn api_error(error: &ErrorBody) -> TokenStream {
+    let ErrorBody {
+        type_path,
+        name,
+        from_message,
+    } = error;
+    let type_doc = format!(
+        " An error response with the spec's error body, [`{name}`]({type_path}).",
+        type_path = type_path.to_string().replace(' ', "")
+    );
+    quote! {
+        #[doc = #type_doc]
+        ///
+        /// Every `Err` an endpoint returns is sent with this body, and so are dropshot's own
+        /// errors (a malformed path parameter, a body that does not parse): clients always see the
+        /// spec's error shape. A documented response that needs headers, such as a 401 with its
+        /// `WWW-Authenticate` challenge, is a variant of the operation's response enum instead.
+        #[derive(Clone, Debug)]
+        pub struct ApiError {
+            status: ::dropshot::ErrorStatusCode,
+            message: ::std::string::String,
+            internal_message: ::std::option::Option<::std::string::String>,
+            body: #type_path,
+        }
+
+        impl ApiError {
+            /// An error with `status` whose body carries `message`.
+            pub fn new(
+                status: ::dropshot::ErrorStatusCode,
+                message: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                let message = message.into();
+                Self {
+                    status,
+                    body: Self::body_with_message(message.clone()),
+                    message,
+                    internal_message: None,
+                }
+            }
+
+            /// The spec's error body carrying `message`.
+            pub fn body_with_message(message: ::std::string::String) -> #type_path {
+                #from_message
+            }
+
+            /// 400 Bad Request.
+            pub fn bad_request(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self::new(::dropshot::ErrorStatusCode::BAD_REQUEST, message)
+            }
+
+            /// 404 Not Found.
+            pub fn not_found(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self::new(::dropshot::ErrorStatusCode::NOT_FOUND, message)
+            }
+
+            /// 500 Internal Server Error; `internal` is logged, never sent.
+            pub fn internal(internal: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self::new(::dropshot::ErrorStatusCode::INTERNAL_SERVER_ERROR, "internal error")
+                    .with_internal_message(internal)
+            }
+
+            /// 503 Service Unavailable.
+            pub fn unavailable(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self::new(::dropshot::ErrorStatusCode::SERVICE_UNAVAILABLE, message)
+            }
+
+            /// Adds detail for the server's log that the client never sees.
+            pub fn with_internal_message(
+                mut self,
+                message: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.internal_message = Some(message.into());
+                self
+            }
+
+            /// The status the response is sent with.
+            pub fn status(&self) -> ::dropshot::ErrorStatusCode {
+                self.status
+            }
+
+            /// The message the body carries.
+            pub fn message(&self) -> &str {
+                &self.message
+            }
+
+            /// The body the response is sent with.
+            pub fn body(&self) -> &#type_path {
+                &self.body
+            }
+        }
+
+        impl ::std::convert::From<::dropshot::HttpError> for ApiError {
+            fn from(error: ::dropshot::HttpError) -> Self {
+                Self::new(error.status_code, error.external_message)
+                    .with_internal_message(error.internal_message)
+            }
+        }
+
+        impl ::std::fmt::Display for ApiError {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match &self.internal_message {
+                    Some(internal) if *internal != self.message => {
+                        write!(f, "{}: {} ({})", self.status.as_u16(), self.message, internal)
+                    }
+                    _ => write!(f, "{}: {}", self.status.as_u16(), self.message),
+                }
+            }
+        }
+
+        impl ::std::error::Error for ApiError {}
+
+        impl ::dropshot::HttpResponseError for ApiError {
+            fn status_code(&self) -> ::dropshot::ErrorStatusCode {
+                self.status
+            }
+        }
+
+        impl ::serde::Serialize for ApiError {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                self.body.serialize(serializer)
+            }
+        }
+
+        /// Documented as the spec's error body, which is exactly what it serializes to.
+        impl ::schemars::JsonSchema for ApiError {
+            fn schema_name() -> ::std::string::String {
+                <#type_path as ::schemars::JsonSchema>::schema_name()
+            }
+
+            fn schema_id() -> ::std::borrow::Cow<'static, str> {
+                <#type_path as ::schemars::JsonSchema>::schema_id()
+            }
+
+            fn json_schema(generator: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                <#type_path as ::schemars::JsonSchema>::json_schema(generator)
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! The Rust type of a parameter or body schema, spelled as typify spells it in the types crate.
+//!
+//! Normalization has hoisted every schema that would need a name into a component, so what is
+//! left here is references, scalars, arrays and maps.
+
+use anyhow::bail;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use refactor_spec::naming::type_name;
+use serde_json::Value;
+
+/// The Rust type of `schema`; `types_crate` is where component types live.
+pub fn rust_type(schema: &Value, types_crate: &str) -> anyhow::Result<TokenStream> {
+    let ty = non_null_type(schema, types_crate)?;
+    Ok(if schema.get("nullable") == Some(&Value::Bool(true)) {
+        quote! { ::std::option::Option<#ty> }
+    } else {
+        ty
+    })
+}
+
+fn non_null_type(schema: &Value, types_crate: &str) -> anyhow::Result<TokenStream> {
+    let Some(object) = schema.as_object() else {
+        return Ok(quote! { ::serde_json::Value });
+    };
+    if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+        let Some(name) = reference.strip_prefix("#/components/schemas/") else {
+            bail!("reference {reference:?} does not name a component schema");
+        };
+        let krate = format_ident!("{types_crate}");
+        let ident = format_ident!("{}", type_name(name));
+        return Ok(quote! { ::#krate::#ident });
+    }
+    if let Some(Value::Array(alternatives)) = object.get("allOf")
+        && let [only] = alternatives.as_slice()
+    {
+        return non_null_type(only, types_crate);
+    }
+    let format = object
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Ok(match object.get("type").and_then(Value::as_str) {
+        Some("string") => match format {
+            "uuid" => quote! { ::uuid::Uuid },
+            "date-time" => quote! { ::chrono::DateTime<::chrono::offset::Utc> },
+            "date" => quote! { ::chrono::naive::NaiveDate },
+            _ => quote! { ::std::string::String },
+        },
+        Some("integer") => integer_type(format, object.get("minimum").and_then(Value::as_f64)),
+        Some("number") if format == "float" => quote! { f32 },
+        Some("number") => quote! { f64 },
+        Some("boolean") => quote! { bool },
+        Some("array") => {
+            let items = rust_type(
+                object.get("items").unwrap_or(&Value::Bool(true)),
+                types_crate,
+            )?;
+            quote! { ::std::vec::Vec<#items> }
+        }
+        Some("object") | None if !object.contains_key("properties") => {
+            match object.get("additionalProperties") {
+                Some(values @ Value::Object(map)) if !map.is_empty() => {
+                    let values = rust_type(values, types_crate)?;
+                    quote! { ::std::collections::HashMap<::std::string::String, #values> }
+                }
+                _ if object.get("type").is_some() => {
+                    quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> }
+                }
+                _ => quote! { ::serde_json::Value },
+            }
+        }
+        other => bail!(
+            "no Rust type for a {} schema that was not hoisted into a component",
+            other.unwrap_or("typeless")
+        ),
+    })
+}
+
+/// typify's choice: the declared width, unsigned when the minimum rules out negatives.
+fn integer_type(format: &str, minimum: Option<f64>) -> TokenStream {
+    match format {
+        "int8" => quote! { i8 },
+        "int16" => quote! { i16 },
+        "int32" => quote! { i32 },
+        "uint8" => quote! { u8 },
+        "uint16" => quote! { u16 },
+        "uint32" => quote! { u32 },
+        "uint64" | "uint" => quote! { u64 },
+        "int64" => quote! { i64 },
+        _ if minimum.is_some_and(|m| m >= 0.0) => quote! { u64 },
+        _ => quote! { i64 },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn spelled(schema: Value) -> String {
+        rust_type(&schema, "types")
+            .expect("typed")
+            .to_string()
+            .replace(' ', "")
+    }
+
+    #[test]
+    fn formats_pick_the_types_crate_types() {
+        assert_eq!(
+            spelled(json!({"type": "string", "format": "uuid"})),
+            "::uuid::Uuid"
+        );
+        assert_eq!(
+            spelled(json!({"type": "integer", "format": "int32"})),
+            "i32"
+        );
+        assert_eq!(spelled(json!({"type": "integer", "minimum": 0})), "u64");
+    }
+
+    #[test]
+    fn references_name_the_types_crate() {
+        assert_eq!(
+            spelled(json!({"type": "array", "items": {"$ref": "#/components/schemas/run-label"}})),
+            "::std::vec::Vec<::types::RunLabel>"
+        );
+    }
+
+    #[test]
+    fn inline_objects_are_refused() {
+        assert!(rust_type(&json!({"type": "object", "properties": {"a": {}}}), "t").is_err());
+    }
+}

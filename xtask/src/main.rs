@@ -1,0 +1,50 @@
+//! `cargo xtask`: the project's task runner.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+use xtask::codegen::Workspace;
+use xtask::write::Mode;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Tasks of the re-factor workspace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the types, client and server-api crates from spec/openapi.yaml.
+    Codegen {
+        /// Write nothing; print a diff and fail when a generated file is stale.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Codegen { check } => {
+            let mode = if check { Mode::Check } else { Mode::Write };
+            let changed = Workspace::of_xtask().codegen(mode)?;
+            if changed.is_empty() {
+                eprintln!("generated files are up to date");
+            }
+            for path in &changed {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    Ok(())
+}
