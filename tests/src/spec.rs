@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use refactor_spec::{SourceDocument, normalize};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 /// The workspace's `spec/openapi.yaml`.
 pub fn spec_path() -> PathBuf {
@@ -71,15 +71,7 @@ impl ResponseSchemas {
         let schema = response
             .pointer("/content/application~1json/schema")
             .unwrap_or_else(|| panic!("{method} {path} documents no JSON body for {status}"));
-        // The body's schema, with the spec's components beside it so its `$ref`s resolve.
-        let mut root = as_json_schema(schema);
-        if let Value::Object(root) = &mut root {
-            root.insert(
-                "components".to_owned(),
-                as_json_schema(&self.spec["components"]),
-            );
-        }
-        root
+        refactor_spec::json_schema::standalone_schema(&self.spec, schema)
     }
 
     /// Checks `body` against the spec's schema for `status`; the error lists every violation.
@@ -104,25 +96,5 @@ impl ResponseSchemas {
         } else {
             Err(errors.join("; "))
         }
-    }
-}
-
-/// The spec's schemas in plain JSON Schema: OpenAPI's `nullable: true` becomes a `null` type.
-fn as_json_schema(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut converted: Map<String, Value> = map
-                .iter()
-                .map(|(k, v)| (k.clone(), as_json_schema(v)))
-                .collect();
-            if converted.remove("nullable") == Some(Value::Bool(true))
-                && let Some(Value::String(ty)) = converted.get("type").cloned()
-            {
-                converted.insert("type".to_owned(), json!([ty, "null"]));
-            }
-            Value::Object(converted)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(as_json_schema).collect()),
-        other => other.clone(),
     }
 }

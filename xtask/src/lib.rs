@@ -7,4 +7,5 @@
 
 pub mod codegen;
 pub mod generate;
+pub mod spec_change_demo;
 pub mod write;

@@ -21,6 +21,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Prove on a scratch copy that adding a property to the spec fails `cargo test` until
+    /// `cargo xtask codegen` runs, and passes after it (takes a full build the first time).
+    SpecChangeDemo,
 }
 
 fn main() -> ExitCode {
@@ -44,6 +47,11 @@ fn run(command: Command) -> anyhow::Result<()> {
             for path in &changed {
                 eprintln!("wrote {}", path.display());
             }
+        }
+        Command::SpecChangeDemo => {
+            let workspace = Workspace::of_xtask();
+            let scratch = workspace.root.join("target/spec-change-demo");
+            xtask::spec_change_demo::run(&workspace.root, &scratch)?;
         }
     }
     Ok(())

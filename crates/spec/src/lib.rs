@@ -6,6 +6,7 @@
 
 pub mod compare;
 pub mod error;
+pub mod json_schema;
 pub mod load;
 pub mod naming;
 pub mod normalize;

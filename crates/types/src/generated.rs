@@ -85,3 +85,168 @@ pub mod error {
         }
     }
 }
+
+/// The normalized OpenAPI document (3.0.3) these types were generated from, as JSON.
+pub const OPENAPI_DOCUMENT: &str = r##"{
+  "openapi": "3.0.3",
+  "info": {
+    "title": "re-factor API Reference",
+    "version": "1.0.0",
+    "description": "API specification for re-factor system based on schema definitions"
+  },
+  "servers": [],
+  "security": [
+    {
+      "BearerAuth": []
+    }
+  ],
+  "paths": {
+    "/v1/run/{id}/gold-labels": {
+      "get": {
+        "summary": "List gold labels for a run",
+        "description": "Retrieve all gold labels for a specific run",
+        "responses": {
+          "200": {
+            "description": "List of gold labels for the run",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/RunGoldLabel"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/UnauthorizedError"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFoundError"
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "uuid"
+            },
+            "description": "The ID of the run"
+          }
+        ],
+        "operationId": "list_run_gold_labels"
+      }
+    }
+  },
+  "components": {
+    "schemas": {
+      "RunGoldLabel": {
+        "type": "object",
+        "required": [
+          "id",
+          "account_id",
+          "run_id",
+          "output_resource_name",
+          "created_at"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "Unique identifier for the gold label"
+          },
+          "account_id": {
+            "type": "string",
+            "description": "ID of the account that owns this gold label"
+          },
+          "run_id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "ID of the run this gold label belongs to"
+          },
+          "output_resource_name": {
+            "type": "string",
+            "description": "Name of the output resource this gold label is for"
+          },
+          "text_value": {
+            "type": "string",
+            "nullable": true,
+            "description": "Text value for the gold label"
+          },
+          "object_value": {
+            "type": "object",
+            "nullable": true,
+            "additionalProperties": true,
+            "description": "Object value for the gold label"
+          },
+          "object_value_is_partial": {
+            "type": "boolean",
+            "nullable": true,
+            "description": "Whether the object value is a partial gold label"
+          },
+          "created_by": {
+            "type": "string",
+            "nullable": true,
+            "description": "ID of the user who created the gold label"
+          },
+          "created_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the gold label was created"
+          },
+          "updated_by": {
+            "type": "string",
+            "nullable": true,
+            "description": "ID of the user who last updated the gold label"
+          },
+          "updated_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the gold label was last updated"
+          }
+        }
+      },
+      "ErrorBody": {
+        "type": "object",
+        "properties": {
+          "error": {
+            "type": "string"
+          }
+        }
+      }
+    },
+    "responses": {
+      "UnauthorizedError": {
+        "description": "Unauthorized",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorBody"
+            }
+          }
+        }
+      },
+      "NotFoundError": {
+        "description": "Not Found",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorBody"
+            }
+          }
+        }
+      }
+    },
+    "securitySchemes": {
+      "BearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT"
+      }
+    }
+  }
+}"##;

@@ -51,14 +51,16 @@ pub fn generate_sources(
     let server_api =
         server_api::generate_server_api(document, names, types.generator.get_type_space())
             .context("failed to generate the server-api crate")?;
+    let mut types_source = render(
+        types.tokens,
+        &FileHeader {
+            spec_label,
+            inner_attributes: "#![allow(missing_docs, clippy::all)]",
+        },
+    )?;
+    types_source.push_str(&document_constant(document)?);
     Ok(GeneratedSources {
-        types: render(
-            types.tokens,
-            &FileHeader {
-                spec_label,
-                inner_attributes: "#![allow(missing_docs, clippy::all)]",
-            },
-        )?,
+        types: types_source,
         client: render(
             client,
             &FileHeader {
@@ -74,6 +76,28 @@ pub fn generate_sources(
             },
         )?,
     })
+}
+
+/// `OPENAPI_DOCUMENT`: the normalized document as pretty JSON in a raw string, so code that needs
+/// the spec's own schemas at run time (validating an import, say) reads exactly what the types
+/// were generated from.
+fn document_constant(document: &Value) -> anyhow::Result<String> {
+    let json = serde_json::to_string_pretty(document)
+        .context("failed to render the normalized document")?;
+    let hashes = "#".repeat(longest_hash_run(&json) + 1);
+    Ok(format!(
+        "\n/// The normalized OpenAPI document (3.0.3) these types were generated from, as JSON.\n\
+         pub const OPENAPI_DOCUMENT: &str = r{hashes}\"{json}\"{hashes};\n"
+    ))
+}
+
+/// The longest run of `#` right after a `"`, so the raw string's delimiter cannot occur inside.
+fn longest_hash_run(text: &str) -> usize {
+    text.split('"')
+        .skip(1)
+        .map(|after_quote| after_quote.chars().take_while(|c| *c == '#').count())
+        .max()
+        .unwrap_or(0)
 }
 
 /// Runs a generator library, turning a panic inside it into an error.

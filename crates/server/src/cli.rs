@@ -1,0 +1,178 @@
+//! The command line: every flag is also an environment variable `REFACTOR_<FLAG>`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The reference server of the re-factor API.
+#[derive(Debug, Parser)]
+#[command(name = "refactor-server", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The server's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (creating and migrating the database first).
+    Serve(ServeArgs),
+    /// Print a signed development token (HS256) for an account.
+    Token(TokenArgs),
+    /// Import gold labels from a JSON file, all or nothing, idempotent by id.
+    Import(ImportArgs),
+    /// Create the database if needed and apply its migrations.
+    Migrate(StorageArgs),
+}
+
+/// Where data lives.
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    /// Directory for the database and the development JWT secret.
+    #[arg(long, env = "REFACTOR_DATA_DIR", default_value = "./refactor-data")]
+    pub data_dir: PathBuf,
+    /// Database URL [default: sqlite://<data-dir>/refactor.db].
+    #[arg(long, env = "REFACTOR_DATABASE")]
+    pub database: Option<String>,
+}
+
+impl StorageArgs {
+    /// The database URL, defaulting to a SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        self.database
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("refactor.db").display()))
+    }
+}
+
+/// How tokens are verified.
+#[derive(Debug, Clone, Args)]
+pub struct JwtArgs {
+    /// HS256 secret for development tokens [default: generated once into <data-dir>/jwt-secret].
+    #[arg(long, env = "REFACTOR_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// PEM public key (RSA for RS256, EC P-256 for ES256) for production tokens; replaces HS256.
+    #[arg(long, env = "REFACTOR_JWT_PUBLIC_KEY", conflicts_with = "jwt_secret")]
+    pub jwt_public_key: Option<PathBuf>,
+    /// Require this `iss` claim.
+    #[arg(long, env = "REFACTOR_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Require this `aud` claim.
+    #[arg(long, env = "REFACTOR_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+}
+
+/// Log verbosity.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogLevel {
+    /// Everything, including request start.
+    Trace,
+    /// Debugging detail.
+    Debug,
+    /// One line per request (the default).
+    Info,
+    /// Problems only.
+    Warn,
+    /// Errors only.
+    Error,
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "REFACTOR_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Load the demo data (idempotent) and print a development token and a curl command.
+    #[arg(long, env = "REFACTOR_DEMO")]
+    pub demo: bool,
+    /// Log verbosity.
+    #[arg(long, env = "REFACTOR_LOG_LEVEL", value_enum, default_value = "info")]
+    pub log_level: LogLevel,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub storage: StorageArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub jwt: JwtArgs,
+}
+
+/// `token`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The account the token acts for (its `account_id` claim).
+    #[arg(long, env = "REFACTOR_ACCOUNT")]
+    pub account: String,
+    /// The `sub` claim [default: the account].
+    #[arg(long, env = "REFACTOR_SUBJECT")]
+    pub subject: Option<String>,
+    /// How long the token is valid: `90s`, `30m`, `12h`, `7d`.
+    #[arg(long, env = "REFACTOR_TTL", default_value = "12h", value_parser = parse_duration)]
+    pub ttl: Duration,
+    /// Directory holding the development JWT secret.
+    #[arg(long, env = "REFACTOR_DATA_DIR", default_value = "./refactor-data")]
+    pub data_dir: PathBuf,
+    /// HS256 secret [default: the one in <data-dir>/jwt-secret].
+    #[arg(long, env = "REFACTOR_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+}
+
+/// `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// JSON file: `{"runs": [...], "gold_labels": [...]}` or an array of gold labels.
+    #[arg(env = "REFACTOR_FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub storage: StorageArgs,
+}
+
+/// Parses `90s`, `30m`, `12h`, `7d` (a bare number is seconds).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 30m or 12h"))?;
+    let seconds = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {text:?} (use s, m, h or d)"
+            ));
+        }
+    };
+    number
+        .checked_mul(seconds)
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("{text:?} is too long"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_the_usual_units() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(604_800)));
+        assert!(parse_duration("12 parsecs").is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory as _;
+        Cli::command().debug_assert();
+    }
+}

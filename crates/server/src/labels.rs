@@ -1,0 +1,299 @@
+//! Gold labels as the server stores them: validated against the spec's own `RunGoldLabel`
+//! schema, and rendered once, at import, into the exact JSON the API serves.
+//!
+//! Values round-trip as imported: `object_value` keeps its JSON text (big numbers, key order,
+//! unicode), `null` stays `null` and absent stays absent. Only timestamps are normalized, to
+//! RFC 3339 in UTC, and ids to their canonical lowercase form.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::Value;
+use serde_json::value::RawValue;
+use uuid::Uuid;
+
+/// A record's top-level properties as their JSON text, exactly as written.
+type RawFields = HashMap<String, Box<RawValue>>;
+
+/// The spec's `RunGoldLabel` schema: its properties in order, and a validator.
+pub struct LabelSchema {
+    properties: Vec<String>,
+    validator: jsonschema::Validator,
+}
+
+/// The schema of the spec this server was generated from (`refactor_types::OPENAPI_DOCUMENT`).
+pub static LABEL_SCHEMA: LazyLock<LabelSchema> = LazyLock::new(|| {
+    LabelSchema::from_document(refactor_types::OPENAPI_DOCUMENT)
+        .unwrap_or_else(|error| panic!("the embedded spec must describe RunGoldLabel: {error}"))
+});
+
+impl LabelSchema {
+    fn from_document(json: &str) -> Result<Self, String> {
+        let document: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let schema = document
+            .pointer("/components/schemas/RunGoldLabel")
+            .ok_or("no RunGoldLabel component")?;
+        let properties = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .ok_or("RunGoldLabel has no properties")?
+            .keys()
+            .cloned()
+            .collect();
+        let validator_schema = import_schema(&document);
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&validator_schema)
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            properties,
+            validator,
+        })
+    }
+}
+
+/// The JSON Schema of `RunGoldLabel`, unknown properties refused so a typo is not lost silently.
+fn import_schema(document: &Value) -> Value {
+    let mut schema = refactor_spec::json_schema::component_schema(document, "RunGoldLabel")
+        .unwrap_or(Value::Bool(false));
+    if let Some(label) = schema.pointer_mut("/components/schemas/RunGoldLabel")
+        && let Some(label) = label.as_object_mut()
+    {
+        label.insert("additionalProperties".to_owned(), Value::Bool(false));
+    }
+    schema
+}
+
+/// A label ready to store: the columns that select and order it, and the JSON to serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredLabel {
+    /// The label's id.
+    pub id: Uuid,
+    /// The run it belongs to.
+    pub run_id: Uuid,
+    /// The account that owns it.
+    pub account_id: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// The label as the API serves it.
+    pub body: String,
+}
+
+/// Why a record is not a valid label; `field` is a JSON pointer into the record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct LabelError {
+    /// Where in the record (`/created_at`, or `/` for the record itself).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl LabelError {
+    fn at(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Validates one record of an import (its JSON text) and renders the label to store.
+pub fn stored_label(record: &RawValue) -> Result<StoredLabel, LabelError> {
+    let schema = &*LABEL_SCHEMA;
+    let value: Value =
+        serde_json::from_str(record.get()).map_err(|e| LabelError::at("/", e.to_string()))?;
+    if let Some(error) = schema.validator.iter_errors(&value).next() {
+        let field = error.instance_path().to_string();
+        let field = if field.is_empty() {
+            "/".to_owned()
+        } else {
+            field
+        };
+        return Err(LabelError::at(&field, error.to_string()));
+    }
+    // The validator has checked types and formats; these reads cannot fail on a valid record.
+    let fields: serde_json::Map<String, Value> = match value {
+        Value::Object(fields) => fields,
+        _ => return Err(LabelError::at("/", "a label must be an object")),
+    };
+    let raw_fields: RawFields =
+        serde_json::from_str(record.get()).map_err(|e| LabelError::at("/", e.to_string()))?;
+    let id = uuid_field(&fields, "id")?;
+    let run_id = uuid_field(&fields, "run_id")?;
+    let account_id = fields
+        .get("account_id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| LabelError::at("/account_id", "required"))?
+        .to_owned();
+    let created_at = timestamp_field(&fields, "created_at")?
+        .ok_or_else(|| LabelError::at("/created_at", "required"))?;
+
+    let mut body = String::with_capacity(record.get().len());
+    body.push('{');
+    for name in &schema.properties {
+        let Some(raw) = raw_fields.get(name) else {
+            continue;
+        };
+        if body.len() > 1 {
+            body.push(',');
+        }
+        body.push_str(
+            &serde_json::to_string(name).map_err(|e| LabelError::at("/", e.to_string()))?,
+        );
+        body.push(':');
+        let rendered = match fields.get(name) {
+            Some(Value::String(text)) if is_timestamp_property(name) => {
+                let at = parse_timestamp(name, text)?;
+                format!("\"{}\"", at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+            }
+            Some(Value::String(text)) if is_uuid_property(name) => {
+                format!("\"{}\"", parse_uuid(name, text)?)
+            }
+            _ => minified(raw.get()),
+        };
+        body.push_str(&rendered);
+    }
+    body.push('}');
+    Ok(StoredLabel {
+        id,
+        run_id,
+        account_id,
+        created_at,
+        body,
+    })
+}
+
+fn is_timestamp_property(name: &str) -> bool {
+    name == "created_at" || name == "updated_at"
+}
+
+fn is_uuid_property(name: &str) -> bool {
+    name == "id" || name == "run_id"
+}
+
+fn uuid_field(fields: &serde_json::Map<String, Value>, name: &str) -> Result<Uuid, LabelError> {
+    let text = fields
+        .get(name)
+        .and_then(Value::as_str)
+        .ok_or_else(|| LabelError::at(&format!("/{name}"), "required"))?;
+    parse_uuid(name, text)
+}
+
+fn parse_uuid(name: &str, text: &str) -> Result<Uuid, LabelError> {
+    text.parse()
+        .map_err(|e| LabelError::at(&format!("/{name}"), format!("{text:?} is not a UUID: {e}")))
+}
+
+fn timestamp_field(
+    fields: &serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<Option<DateTime<Utc>>, LabelError> {
+    match fields.get(name) {
+        Some(Value::String(text)) => parse_timestamp(name, text).map(Some),
+        _ => Ok(None),
+    }
+}
+
+fn parse_timestamp(name: &str, text: &str) -> Result<DateTime<Utc>, LabelError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| {
+            LabelError::at(
+                &format!("/{name}"),
+                format!("{text:?} is not an RFC 3339 date-time: {e}"),
+            )
+        })
+}
+
+/// JSON text without the whitespace between tokens; strings are copied untouched.
+pub fn minified(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in json.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn raw(value: &str) -> Box<RawValue> {
+        RawValue::from_string(value.to_owned()).expect("valid JSON")
+    }
+
+    fn label(extra: &str) -> String {
+        format!(
+            r#"{{"id":"6F9619FF-8B86-D011-B42D-00CF4FC964FF","account_id":"acme","run_id":"00000000-0000-0000-0000-0000000000a1","output_resource_name":"out","created_at":"2026-01-01T01:00:00.5+01:00"{extra}}}"#
+        )
+    }
+
+    #[test]
+    fn a_label_is_rendered_in_spec_order_with_normalized_ids_and_timestamps() {
+        let stored = stored_label(&raw(&label(r#","text_value":null"#))).expect("valid");
+        assert_eq!(
+            stored.body,
+            r#"{"id":"6f9619ff-8b86-d011-b42d-00cf4fc964ff","account_id":"acme","run_id":"00000000-0000-0000-0000-0000000000a1","output_resource_name":"out","text_value":null,"created_at":"2026-01-01T00:00:00.500Z"}"#
+        );
+        assert_eq!(stored.account_id, "acme");
+    }
+
+    #[test]
+    fn object_values_keep_their_exact_json() {
+        let object =
+            r#"{"big": 123456789012345678901234567890, "z": "é", "a": [1.50, {"x": null}]}"#;
+        let stored =
+            stored_label(&raw(&label(&format!(r#","object_value":{object}"#)))).expect("valid");
+        let served: Value = serde_json::from_str(&stored.body).expect("json");
+        assert!(stored.body.contains(r#""object_value":{"big":123456789012345678901234567890,"z":"é","a":[1.50,{"x":null}]}"#), "{}", stored.body);
+        assert_eq!(served["object_value"]["z"], json!("é"));
+    }
+
+    #[test]
+    fn a_missing_required_field_names_the_field() {
+        let error = stored_label(&raw(r#"{"id":"6f9619ff-8b86-d011-b42d-00cf4fc964ff"}"#))
+            .expect_err("invalid");
+        assert_eq!(error.field, "/", "{error}");
+        assert!(error.message.contains("account_id"), "{error}");
+    }
+
+    #[test]
+    fn a_bad_format_names_the_field() {
+        let error =
+            stored_label(&raw(&label(r#","updated_at":"yesterday""#))).expect_err("invalid");
+        assert_eq!(error.field, "/updated_at", "{error}");
+    }
+
+    #[test]
+    fn an_unknown_property_is_refused() {
+        let error = stored_label(&raw(&label(r#","text_valeu":"typo""#))).expect_err("invalid");
+        assert!(error.message.contains("text_valeu"), "{error}");
+    }
+
+    #[test]
+    fn minify_keeps_whitespace_inside_strings() {
+        assert_eq!(
+            minified("{ \"a b\" : [ 1 , \"c\\\" d\" ] }"),
+            r#"{"a b":[1,"c\" d"]}"#
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! `refactor-server`: the reference implementation of the generated `RefactorApi` trait.
+//!
+//! One module per job: [`auth`] (bearer JWTs), [`labels`] (validating and rendering labels),
+//! [`import`] (import files), [`store`] (the storage trait and SQLite), [`api`] (the trait
+//! implementation), [`serve`] (the HTTP server), [`demo`] (demo data), [`cli`] and [`commands`]
+//! (the command line).
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod demo;
+pub mod import;
+pub mod labels;
+pub mod serve;
+pub mod store;

@@ -1,0 +1,40 @@
+//! The foundation's conformance round trip, against the real server on SQLite.
+
+use refactor_conformance::in_memory::sample_labels;
+use refactor_conformance::round_trip::Target;
+use uuid::Uuid;
+
+use crate::support::{base_url, claims, hs_token, hs256, seed, sqlite_store, start};
+
+const RUN: Uuid = Uuid::from_u128(0xA1);
+const EMPTY_RUN: Uuid = Uuid::from_u128(0xA2);
+const OTHER_ACCOUNTS_RUN: Uuid = Uuid::from_u128(0xB1);
+
+#[tokio::test]
+async fn the_client_and_the_real_server_agree_with_the_spec() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = sqlite_store(dir.path()).await;
+    let mut labels = sample_labels(RUN, "acme", 7);
+    labels.extend(
+        sample_labels(OTHER_ACCOUNTS_RUN, "globex", 2)
+            .into_iter()
+            .map(|mut label| {
+                // Distinct ids: sample labels number from the same base.
+                label["id"] = serde_json::json!(Uuid::new_v4());
+                label
+            }),
+    );
+    seed(store.as_ref(), &labels, &[(EMPTY_RUN, "acme")]).await;
+    let server = start(store, hs256());
+    let target = Target::new(base_url(&server), hs_token(&claims("acme")));
+
+    target.assert_lists(RUN, &labels[..7]).await;
+    target.assert_lists(EMPTY_RUN, &[]).await;
+    target.assert_not_found(Uuid::from_u128(0xFFFF)).await;
+    target.assert_not_found(OTHER_ACCOUNTS_RUN).await;
+    target.assert_unauthorized(RUN, None).await;
+    target
+        .assert_unauthorized(RUN, Some("Bearer garbage"))
+        .await;
+    target.assert_malformed_id_refused().await;
+}

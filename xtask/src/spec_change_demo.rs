@@ -1,0 +1,112 @@
+//! `cargo xtask spec-change-demo`: proves, on a scratch copy of the workspace, that the main job
+//! works when the spec grows.
+//!
+//! 1. A new optional property is added to `RunGoldLabel` in the copy's spec.
+//! 2. `cargo test --workspace` must fail there (the generated files are stale).
+//! 3. `cargo xtask codegen` regenerates them.
+//! 4. `cargo test --workspace` must pass, hand-written code untouched.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, bail, ensure};
+
+/// The property the demo adds, inserted before this anchor line of the spec.
+const ANCHOR: &str = "        updated_at:\n";
+const NEW_PROPERTY: &str = "        review_note:\n          type: string\n          nullable: true\n          description: A note left by the reviewer of the gold label\n";
+
+/// Runs the demo under `scratch` (the copy and its own target directory live there).
+pub fn run(workspace_root: &Path, scratch: &Path) -> anyhow::Result<()> {
+    let copy = scratch.join("workspace");
+    copy_tracked_files(workspace_root, &copy)?;
+    let spec = copy.join("spec/openapi.yaml");
+    let text = std::fs::read_to_string(&spec)
+        .with_context(|| format!("failed to read {}", spec.display()))?;
+    ensure!(
+        text.contains(ANCHOR),
+        "the spec no longer has the anchor line {ANCHOR:?}"
+    );
+    std::fs::write(
+        &spec,
+        text.replacen(ANCHOR, &format!("{NEW_PROPERTY}{ANCHOR}"), 1),
+    )?;
+    eprintln!(
+        "spec-change-demo: added `review_note` to RunGoldLabel in {}",
+        spec.display()
+    );
+
+    let target_dir = scratch.join("target");
+    let stale = cargo(&copy, &target_dir, &["test", "--workspace", "--quiet"])?;
+    ensure!(
+        !stale,
+        "`cargo test` passed although the generated files were stale"
+    );
+    eprintln!("spec-change-demo: `cargo test --workspace` failed before codegen, as it must");
+
+    ensure!(
+        cargo(&copy, &target_dir, &["xtask", "codegen"])?,
+        "`cargo xtask codegen` failed"
+    );
+    ensure!(
+        cargo(&copy, &target_dir, &["test", "--workspace", "--quiet"])?,
+        "`cargo test --workspace` failed after `cargo xtask codegen`"
+    );
+    let types = std::fs::read_to_string(copy.join("crates/types/src/generated.rs"))?;
+    ensure!(
+        types.contains("pub review_note:"),
+        "the regenerated types lack the new property"
+    );
+    eprintln!("spec-change-demo: after `cargo xtask codegen`, everything compiles and passes");
+    Ok(())
+}
+
+/// Runs cargo in `dir`; `Ok(false)` when cargo ran and failed.
+fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> anyhow::Result<bool> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!("spec-change-demo: cargo {}", args.join(" "));
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .status()
+        .with_context(|| format!("failed to run cargo {}", args.join(" ")))?;
+    Ok(status.success())
+}
+
+/// Copies the files git tracks (and any untracked, unignored ones) from `root` to `to`.
+fn copy_tracked_files(root: &Path, to: &Path) -> anyhow::Result<()> {
+    let output = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(root)
+        .output()
+        .context("failed to run git ls-files")?;
+    if !output.status.success() {
+        bail!(
+            "git ls-files failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    if to.exists() {
+        std::fs::remove_dir_all(to).with_context(|| format!("failed to clear {}", to.display()))?;
+    }
+    for name in output.stdout.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+        let relative = PathBuf::from(String::from_utf8_lossy(name).into_owned());
+        let source = root.join(&relative);
+        if !source.is_file() {
+            continue;
+        }
+        let destination = to.join(&relative);
+        if let Some(parent) = destination.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(&source, &destination)
+            .with_context(|| format!("failed to copy {}", relative.display()))?;
+    }
+    Ok(())
+}
