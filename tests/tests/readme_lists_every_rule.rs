@@ -6,6 +6,10 @@ use refactor_spec::compare::RULES;
 fn every_comparison_rule_is_documented_in_the_readme() {
     let readme = include_str!("../../README.md");
     for rule in RULES {
-        assert!(readme.contains(&format!("`{}`", rule.name)), "README.md does not list `{}`", rule.name);
+        assert!(
+            readme.contains(&format!("`{}`", rule.name)),
+            "README.md does not list `{}`",
+            rule.name
+        );
     }
 }
