@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use refactor_spec::overlay::apply_overlay;
 use refactor_spec::{SourceDocument, SpecError, Warning, normalize};
 
 use crate::generate::{CrateNames, GeneratedSources, generate_sources};
@@ -52,15 +53,29 @@ impl Workspace {
     /// The names that tie the main workspace's crates together.
     pub fn crate_names() -> CrateNames {
         CrateNames {
-            types_crate: "refactor_types".to_owned(),
+            types_path: "::refactor_types".to_owned(),
+            client_path: "::refactor_client".to_owned(),
+            server_api_path: "::refactor_server_api".to_owned(),
             api_trait: "RefactorApi".to_owned(),
         }
     }
 
+    /// The spec and, when the workspace has one, `spec/overlay.yaml`.
+    pub fn spec_input(&self) -> SpecInput {
+        let overlay = self.root.join(Self::OVERLAY);
+        SpecInput {
+            spec: self.root.join(Self::SPEC),
+            label: Self::SPEC.to_owned(),
+            overlay: overlay.exists().then_some(overlay),
+        }
+    }
+
+    /// The optional overlay, relative to the root.
+    pub const OVERLAY: &'static str = "spec/overlay.yaml";
+
     /// Generates every file of the workspace in memory.
     pub fn generate(&self) -> anyhow::Result<Vec<OutputFile>> {
-        let spec_path = self.root.join(Self::SPEC);
-        let document = load_normalized(&spec_path, Self::SPEC)?;
+        let document = load_normalized(&self.spec_input())?;
         let sources = generate_sources(&document, &Self::crate_names(), Self::SPEC)
             .with_context(|| format!("failed to generate code from {}", Self::SPEC))?;
         Ok(Self::output_files(sources))
@@ -73,12 +88,34 @@ impl Workspace {
     }
 }
 
-/// Loads and normalizes the spec at `path`, printing its warnings located by `label` and line.
-pub fn load_normalized(path: &Path, label: &str) -> anyhow::Result<serde_json::Value> {
-    let source = SourceDocument::read(path)?;
+/// A spec to generate from.
+#[derive(Debug, Clone)]
+pub struct SpecInput {
+    /// The spec file (YAML or JSON).
+    pub spec: PathBuf,
+    /// How messages and banners name it, e.g. `spec/openapi.yaml`.
+    pub label: String,
+    /// An OpenAPI Overlay 1.0 document applied before normalization.
+    pub overlay: Option<PathBuf>,
+}
+
+/// Loads the spec, applies its overlay, normalizes it, and prints the warnings with their file
+/// and line.
+pub fn load_normalized(input: &SpecInput) -> anyhow::Result<serde_json::Value> {
+    let source = SourceDocument::read(&input.spec)?;
+    let mut document = source.value().clone();
+    if let Some(overlay_path) = &input.overlay {
+        let overlay = SourceDocument::read(overlay_path)?;
+        apply_overlay(&mut document, overlay.value()).map_err(|error| {
+            error.located(overlay_path.clone(), |pointer| overlay.line_of(pointer))
+        })?;
+    }
+    let label = input.label.as_str();
+    // Pointers into the overlaid document usually exist in the spec file too; when not (the
+    // overlay added them), the message names the pointer alone.
     let locate =
         |error: SpecError| error.located(PathBuf::from(label), |pointer| source.line_of(pointer));
-    let normalized = normalize(source.value()).map_err(locate)?;
+    let normalized = normalize(&document).map_err(locate)?;
     for warning in &normalized.warnings {
         eprintln!("{}", describe_warning(&source, label, warning));
     }

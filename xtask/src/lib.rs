@@ -8,4 +8,5 @@
 pub mod codegen;
 pub mod generate;
 pub mod spec_change_demo;
+pub mod standalone;
 pub mod write;

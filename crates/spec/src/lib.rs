@@ -10,6 +10,7 @@ pub mod json_schema;
 pub mod load;
 pub mod naming;
 pub mod normalize;
+pub mod overlay;
 pub mod pointer;
 
 pub use error::{Problem, SpecError, Warning};

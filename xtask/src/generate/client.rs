@@ -10,17 +10,17 @@ use typify::TypeDetails;
 use super::library_call;
 use super::types::NamedType;
 
-/// Generates the client of `spec`, reusing `named_types` from the crate `types_crate`.
+/// Generates the client of `spec`, reusing `named_types` from the types crate at `types_path` (`::refactor_types`).
 pub fn generate_client(
     spec: &OpenAPI,
-    types_crate: &str,
+    types_path: &str,
     named_types: &[NamedType],
 ) -> anyhow::Result<TokenStream> {
     let mut settings = GenerationSettings::new();
     for ty in named_types {
         settings.with_replacement(
             &ty.name,
-            format!("::{types_crate}::{}", ty.name),
+            format!("{types_path}::{}", ty.name),
             ty.impls.iter().copied(),
         );
     }

@@ -5,7 +5,9 @@
 //! the same normalized document, so they cannot disagree about it.
 
 pub mod client;
+pub mod examples;
 pub mod format;
+pub mod harness;
 pub mod server_api;
 pub mod types;
 
@@ -19,8 +21,12 @@ use self::format::{FileHeader, render};
 /// Names that tie the generated crates together.
 #[derive(Debug, Clone)]
 pub struct CrateNames {
-    /// The types crate as Rust code names it, e.g. `refactor_types`.
-    pub types_crate: String,
+    /// The types crate (or module) as generated code names it, e.g. `::refactor_types`.
+    pub types_path: String,
+    /// The client crate (or module), e.g. `::refactor_client`.
+    pub client_path: String,
+    /// The server-api crate (or module), e.g. `::refactor_server_api`.
+    pub server_api_path: String,
     /// The server API trait, e.g. `RefactorApi`.
     pub api_trait: String,
 }
@@ -34,6 +40,8 @@ pub struct GeneratedSources {
     pub client: String,
     /// `crates/server-api/src/generated.rs`.
     pub server_api: String,
+    /// The conformance harness of a generated workspace (see [`harness`]).
+    pub harness: String,
 }
 
 /// Generates all three crates from a normalized document; `spec_label` goes into the banners.
@@ -46,11 +54,18 @@ pub fn generate_sources(
         anyhow!("the normalized document is not OpenAPI 3.0 as openapiv3 reads it: {error}")
     })?;
     let types = types::generate_types(&spec).context("failed to generate the types crate")?;
-    let client = client::generate_client(&spec, &names.types_crate, &types.named_types)
+    let client = client::generate_client(&spec, &names.types_path, &types.named_types)
         .context("failed to generate the client crate")?;
     let server_api =
         server_api::generate_server_api(document, names, types.generator.get_type_space())
             .context("failed to generate the server-api crate")?;
+    let harness_tokens = harness::generate_harness(
+        document,
+        names,
+        &server_api.operations,
+        &server_api.signatures,
+    )
+    .context("failed to generate the conformance harness")?;
     let mut types_source = render(
         types.tokens,
         &FileHeader {
@@ -69,10 +84,17 @@ pub fn generate_sources(
             },
         )?,
         server_api: render(
-            server_api,
+            server_api.tokens,
             &FileHeader {
                 spec_label,
                 inner_attributes: "",
+            },
+        )?,
+        harness: render(
+            harness_tokens,
+            &FileHeader {
+                spec_label,
+                inner_attributes: "#![allow(missing_docs, clippy::all)]",
             },
         )?,
     })

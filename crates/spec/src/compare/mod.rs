@@ -57,6 +57,25 @@ impl fmt::Display for Comparison {
     }
 }
 
+/// `version` as the semantic version dropshot's document requires: its leading numbers, padded
+/// (`1.0` -> `1.0.0`, `v2` -> `2.0.0`, `2023-01-01` -> `2023.0.0`); `0.0.0` when it has none.
+pub fn semver_text(version: &str) -> String {
+    let core = version.trim().trim_start_matches(['v', 'V']);
+    let core = core.split(['-', '+']).next().unwrap_or_default();
+    let mut parts: Vec<String> = Vec::new();
+    for part in core.split('.').take(3) {
+        match part.parse::<u64>() {
+            Ok(number) => parts.push(number.to_string()),
+            Err(_) => break,
+        }
+    }
+    if parts.is_empty() {
+        return "0.0.0".to_owned();
+    }
+    parts.resize(3, "0".to_owned());
+    parts.join(".")
+}
+
 /// Compares the normalized `spec` with an `implementation`'s document.
 pub fn compare(spec: &Value, implementation: &Value) -> Comparison {
     let mut walk = SchemaWalk::new(spec, implementation);

@@ -21,6 +21,8 @@ pub struct Facts {
     pub same_documentation_text: bool,
     /// The difference is about an error response (4xx, 5xx, or `default` beside a success).
     pub error_response: bool,
+    /// The spec's `info.version` read as a semantic version is the implementation's.
+    pub version_as_semver: bool,
 }
 
 /// A difference that is allowed, and why.
@@ -153,6 +155,12 @@ pub const RULES: &[Rule] = &[
             d.actual.is_none()
                 && matches!(d.place.last(), Some(Segment::Document(key)) if key == "servers")
         }),
+    },
+    Rule {
+        name: "api-version-as-semver",
+        why: "dropshot's document takes a semantic version; a spec version such as `1.0` or `v2` \
+              is compared as `1.0.0` or `2.0.0`",
+        allows: Some(|_, facts| facts.version_as_semver),
     },
     Rule {
         name: "unreachable-components",

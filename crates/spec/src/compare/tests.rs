@@ -123,3 +123,13 @@ fn every_rule_has_a_name_and_a_reason() {
         assert!(!rule.name.is_empty() && rule.why.len() > 20, "{rule:?}");
     }
 }
+
+#[test]
+fn versions_read_as_semver() {
+    assert_eq!(semver_text("1.0"), "1.0.0");
+    assert_eq!(semver_text("v2"), "2.0.0");
+    assert_eq!(semver_text("1.2.3-beta.1"), "1.2.3");
+    assert_eq!(semver_text("2023-01-01"), "2023.0.0");
+    assert_eq!(semver_text("latest"), "0.0.0");
+    assert_eq!(semver_text("01.002.3"), "1.2.3");
+}

@@ -11,6 +11,7 @@ use refactor_spec::naming::type_name;
 use typify::{TypeDetails, TypeSpace, TypeSpaceImpl};
 
 use super::model::Operation;
+use super::rust_types::component_type;
 
 /// Properties that hold an error's human-readable message, in order of preference.
 const MESSAGE_PROPERTIES: &[&str] = &["error", "message", "detail", "title", "description"];
@@ -29,7 +30,7 @@ pub struct ErrorBody {
 /// Finds the one schema every error response of `operations` uses.
 pub fn error_body(
     operations: &[Operation],
-    types_crate: &str,
+    types_path: &str,
     type_space: &TypeSpace,
 ) -> anyhow::Result<ErrorBody> {
     let mut names: Vec<String> = Vec::new();
@@ -94,8 +95,7 @@ pub fn error_body(
             other.name
         );
     }
-    let krate = format_ident!("{types_crate}");
-    let ident = format_ident!("{rust_name}");
+    let type_path = component_type(types_path, &name);
     let field = format_ident!("{}", message.name);
     let value = if message.required {
         quote! { message }
@@ -103,14 +103,14 @@ pub fn error_body(
         quote! { ::std::option::Option::Some(message) }
     };
     let from_message = if properties.len() == 1 {
-        quote! { ::#krate::#ident { #field: #value } }
+        quote! { #type_path { #field: #value } }
     } else if ty.has_impl(TypeSpaceImpl::Default) {
-        quote! { ::#krate::#ident { #field: #value, ..::std::default::Default::default() } }
+        quote! { #type_path { #field: #value, ..::std::default::Default::default() } }
     } else {
         bail!("the error body `{name}` has other properties and no default to fill them");
     };
     Ok(ErrorBody {
-        type_path: quote! { ::#krate::#ident },
+        type_path,
         name,
         from_message,
     })

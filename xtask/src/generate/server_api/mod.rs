@@ -3,7 +3,7 @@
 //! in the spec's shape. Everything here is our own generator (quote), not a library's.
 
 mod error_body;
-mod model;
+pub(crate) mod model;
 mod operation;
 mod runtime;
 mod rust_types;
@@ -13,27 +13,40 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use typify::TypeSpace;
 
+pub use operation::{EndpointArgument, EndpointSignature};
+
 use super::CrateNames;
+
+/// The server-api crate's source, and what implementing its trait takes.
+pub struct ServerApiOutput {
+    /// `generated.rs`, unformatted.
+    pub tokens: TokenStream,
+    /// The operations as read from the document.
+    pub operations: Vec<model::Operation>,
+    /// Each operation's endpoint signature, in the same order.
+    pub signatures: Vec<EndpointSignature>,
+}
 
 /// Generates the server-api crate's `generated.rs` for a normalized `document`.
 pub fn generate_server_api(
     document: &Value,
     names: &CrateNames,
     type_space: &TypeSpace,
-) -> anyhow::Result<TokenStream> {
+) -> anyhow::Result<ServerApiOutput> {
     let operations = model::operations(document)?;
-    let error = error_body::error_body(&operations, &names.types_crate, type_space)?;
+    let error = error_body::error_body(&operations, &names.types_path, type_space)?;
     let runtime = runtime::runtime_items();
     let api_error = runtime::api_error(&error);
     let generated = operations
         .iter()
-        .map(|op| operation::operation_items(op, &names.types_crate, &error))
+        .map(|op| operation::operation_items(op, &names.types_path, &error))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let support_items = generated.iter().map(|g| &g.items);
     let trait_methods = generated.iter().map(|g| &g.trait_method);
     let api_trait = format_ident!("{}", names.api_trait);
     let trait_doc = trait_documentation(document, &names.api_trait);
-    Ok(quote! {
+    let signatures = generated.iter().map(|g| g.signature.clone()).collect();
+    let tokens = quote! {
         #runtime
         #api_error
         #(#support_items)*
@@ -46,6 +59,11 @@ pub fn generate_server_api(
 
             #(#trait_methods)*
         }
+    };
+    Ok(ServerApiOutput {
+        tokens,
+        operations,
+        signatures,
     })
 }
 

@@ -15,12 +15,51 @@ pub struct OperationItems {
     pub items: TokenStream,
     /// The `#[endpoint]` method of the trait.
     pub trait_method: TokenStream,
+    /// The method's signature, for code that implements the trait (the conformance stub).
+    pub signature: EndpointSignature,
+}
+
+/// One extractor argument of an endpoint method, e.g. `path: ::dropshot::Path<ListRunGoldLabelsPath>`.
+#[derive(Debug, Clone)]
+pub struct EndpointArgument {
+    /// The argument's name.
+    pub name: proc_macro2::Ident,
+    /// The extractor, e.g. `::dropshot::Path`.
+    pub extractor: TokenStream,
+    /// What it extracts: a struct of the server-api crate (`local`), or a full type path.
+    pub inner: TokenStream,
+    /// Whether `inner` names an item of the server-api crate itself.
+    pub local: bool,
+}
+
+impl EndpointArgument {
+    /// The argument's type; local items are prefixed with `crate_path` when given.
+    pub fn ty(&self, crate_path: Option<&TokenStream>) -> TokenStream {
+        let EndpointArgument {
+            extractor, inner, ..
+        } = self;
+        match crate_path {
+            Some(prefix) if self.local => quote! { #extractor<#prefix::#inner> },
+            _ => quote! { #extractor<#inner> },
+        }
+    }
+}
+
+/// An endpoint method's name, extractor arguments and response enum.
+#[derive(Debug, Clone)]
+pub struct EndpointSignature {
+    /// The method, e.g. `list_run_gold_labels`.
+    pub method: proc_macro2::Ident,
+    /// The extractor arguments after `rqctx`.
+    pub arguments: Vec<EndpointArgument>,
+    /// The response enum, e.g. `ListRunGoldLabelsResponse`.
+    pub response: proc_macro2::Ident,
 }
 
 /// Generates the items of `op`.
 pub fn operation_items(
     op: &Operation,
-    types_crate: &str,
+    types_path: &str,
     error: &ErrorBody,
 ) -> anyhow::Result<OperationItems> {
     let mut items = TokenStream::new();
@@ -48,16 +87,25 @@ pub fn operation_items(
             " {suffix} parameters of `{}` (`{} {}`).",
             op.operation_id, op.http_method, op.path
         );
-        items.extend(parameter_struct(&name, &doc, params, types_crate)?);
-        let argument = format_ident!("{argument}");
-        arguments.push(quote! { #argument: #extractor<#name> });
+        items.extend(parameter_struct(&name, &doc, params, types_path)?);
+        arguments.push(EndpointArgument {
+            name: format_ident!("{argument}"),
+            extractor,
+            inner: quote! { #name },
+            local: true,
+        });
     }
     if let Some(body) = &op.request_body {
-        let ty = rust_type(&body.schema, types_crate).context("request body")?;
-        arguments.push(quote! { body: ::dropshot::TypedBody<#ty> });
+        let ty = rust_type(&body.schema, types_path).context("request body")?;
+        arguments.push(EndpointArgument {
+            name: format_ident!("body"),
+            extractor: quote! { ::dropshot::TypedBody },
+            inner: ty,
+            local: false,
+        });
     }
     let response = format_ident!("{}Response", op.type_prefix);
-    items.extend(response_enum(op, &response, types_crate, error)?);
+    items.extend(response_enum(op, &response, types_path, error)?);
 
     let method = format_ident!("{}", op.method_name);
     let http_method = format_ident!("{}", op.http_method);
@@ -67,6 +115,10 @@ pub fn operation_items(
     let tags = (!tags.is_empty()).then(|| quote! { tags = [#(#tags),*], });
     let deprecated = op.deprecated.then(|| quote! { deprecated = true, });
     let doc = endpoint_documentation(op);
+    let declared = arguments.iter().map(|argument| {
+        let (name, ty) = (&argument.name, argument.ty(None));
+        quote! { #name: #ty }
+    });
     let trait_method = quote! {
         #(#[doc = #doc])*
         #[endpoint {
@@ -78,12 +130,17 @@ pub fn operation_items(
         }]
         async fn #method(
             rqctx: ::dropshot::RequestContext<Self::Context>,
-            #(#arguments),*
+            #(#declared),*
         ) -> ::std::result::Result<#response, ApiError>;
     };
     Ok(OperationItems {
         items,
         trait_method,
+        signature: EndpointSignature {
+            method,
+            arguments,
+            response,
+        },
     })
 }
 
@@ -106,12 +163,12 @@ fn parameter_struct(
     name: &proc_macro2::Ident,
     doc: &str,
     params: &[Parameter],
-    types_crate: &str,
+    types_path: &str,
 ) -> anyhow::Result<TokenStream> {
     let fields = params
         .iter()
         .map(|param| {
-            let ty = rust_type(&param.schema, types_crate)
+            let ty = rust_type(&param.schema, types_path)
                 .with_context(|| format!("parameter `{}`", param.name))?;
             let ty = if param.required {
                 ty
@@ -231,7 +288,7 @@ fn well_known_status(code: u16) -> Option<&'static str> {
 fn response_enum(
     op: &Operation,
     name: &proc_macro2::Ident,
-    types_crate: &str,
+    types_path: &str,
     error: &ErrorBody,
 ) -> anyhow::Result<TokenStream> {
     let Some(success) = op
@@ -251,7 +308,7 @@ fn response_enum(
         let is_success = response.status.is_success() || std::ptr::eq(response, success);
         let payload = match &response.json_schema {
             Some(schema) => {
-                let ty = rust_type(schema, types_crate)
+                let ty = rust_type(schema, types_path)
                     .with_context(|| format!("response {:?}", response.status))?;
                 Some(if is_success {
                     quote! { JsonBody<#ty> }
@@ -322,7 +379,7 @@ fn response_enum(
             });
         }
     }
-    let metadata = success_metadata(success, types_crate)?;
+    let metadata = success_metadata(success, types_path)?;
     let doc = format!(
         " Every response of `{}` (`{} {}`) that the spec documents.",
         op.operation_id, op.http_method, op.path
@@ -408,10 +465,10 @@ fn variant_declaration(
 /// The success response as dropshot documents it: taken from dropshot's own typed response, so
 /// the schema is generated exactly as for `HttpResponseOk<T>`, then given the spec's status and
 /// description.
-fn success_metadata(success: &Response, types_crate: &str) -> anyhow::Result<TokenStream> {
+fn success_metadata(success: &Response, types_path: &str) -> anyhow::Result<TokenStream> {
     let base = match &success.json_schema {
         Some(schema) => {
-            let ty = rust_type(schema, types_crate)?;
+            let ty = rust_type(schema, types_path)?;
             quote! { <::dropshot::HttpResponseOk<#ty> as ::dropshot::HttpResponse>::response_metadata() }
         }
         None => {

@@ -5,13 +5,20 @@
 
 use anyhow::bail;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use refactor_spec::naming::type_name;
 use serde_json::Value;
 
-/// The Rust type of `schema`; `types_crate` is where component types live.
-pub fn rust_type(schema: &Value, types_crate: &str) -> anyhow::Result<TokenStream> {
-    let ty = non_null_type(schema, types_crate)?;
+/// The Rust type of the component schema `name`, in the types crate or module at `types_path`.
+pub fn component_type(types_path: &str, name: &str) -> TokenStream {
+    let path = format!("{types_path}::{}", type_name(name));
+    // Both parts are valid paths: `types_path` is ours, `type_name` sanitizes like typify.
+    syn::parse_str::<syn::Path>(&path).map_or_else(|_| quote! { #path }, |path| quote! { #path })
+}
+
+/// The Rust type of `schema`; `types_path` is where component types live.
+pub fn rust_type(schema: &Value, types_path: &str) -> anyhow::Result<TokenStream> {
+    let ty = non_null_type(schema, types_path)?;
     Ok(if schema.get("nullable") == Some(&Value::Bool(true)) {
         quote! { ::std::option::Option<#ty> }
     } else {
@@ -19,7 +26,7 @@ pub fn rust_type(schema: &Value, types_crate: &str) -> anyhow::Result<TokenStrea
     })
 }
 
-fn non_null_type(schema: &Value, types_crate: &str) -> anyhow::Result<TokenStream> {
+fn non_null_type(schema: &Value, types_path: &str) -> anyhow::Result<TokenStream> {
     let Some(object) = schema.as_object() else {
         return Ok(quote! { ::serde_json::Value });
     };
@@ -27,14 +34,12 @@ fn non_null_type(schema: &Value, types_crate: &str) -> anyhow::Result<TokenStrea
         let Some(name) = reference.strip_prefix("#/components/schemas/") else {
             bail!("reference {reference:?} does not name a component schema");
         };
-        let krate = format_ident!("{types_crate}");
-        let ident = format_ident!("{}", type_name(name));
-        return Ok(quote! { ::#krate::#ident });
+        return Ok(component_type(types_path, name));
     }
     if let Some(Value::Array(alternatives)) = object.get("allOf")
         && let [only] = alternatives.as_slice()
     {
-        return non_null_type(only, types_crate);
+        return non_null_type(only, types_path);
     }
     let format = object
         .get("format")
@@ -54,14 +59,14 @@ fn non_null_type(schema: &Value, types_crate: &str) -> anyhow::Result<TokenStrea
         Some("array") => {
             let items = rust_type(
                 object.get("items").unwrap_or(&Value::Bool(true)),
-                types_crate,
+                types_path,
             )?;
             quote! { ::std::vec::Vec<#items> }
         }
         Some("object") | None if !object.contains_key("properties") => {
             match object.get("additionalProperties") {
                 Some(values @ Value::Object(map)) if !map.is_empty() => {
-                    let values = rust_type(values, types_crate)?;
+                    let values = rust_type(values, types_path)?;
                     quote! { ::std::collections::HashMap<::std::string::String, #values> }
                 }
                 _ if object.get("type").is_some() => {
@@ -100,14 +105,14 @@ mod tests {
     use super::*;
 
     fn spelled(schema: Value) -> String {
-        rust_type(&schema, "types")
+        rust_type(&schema, "::types")
             .expect("typed")
             .to_string()
             .replace(' ', "")
     }
 
     #[test]
-    fn formats_pick_the_types_crate_types() {
+    fn formats_pick_the_types_path_types() {
         assert_eq!(
             spelled(json!({"type": "string", "format": "uuid"})),
             "::uuid::Uuid"
@@ -120,7 +125,7 @@ mod tests {
     }
 
     #[test]
-    fn references_name_the_types_crate() {
+    fn references_name_the_types_path() {
         assert_eq!(
             spelled(json!({"type": "array", "items": {"$ref": "#/components/schemas/run-label"}})),
             "::std::vec::Vec<::types::RunLabel>"
@@ -129,6 +134,6 @@ mod tests {
 
     #[test]
     fn inline_objects_are_refused() {
-        assert!(rust_type(&json!({"type": "object", "properties": {"a": {}}}), "t").is_err());
+        assert!(rust_type(&json!({"type": "object", "properties": {"a": {}}}), "::t").is_err());
     }
 }

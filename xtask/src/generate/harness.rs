@@ -1,0 +1,232 @@
+//! The conformance harness of a generated workspace: a stub implementation of the trait that
+//! answers every operation with 501 in the spec's error shape, the trait's own OpenAPI document,
+//! and one call of every operation through the generated client.
+//!
+//! A workspace generated with `--spec/--out` (and each fixture of the project's snapshot tests)
+//! runs it: the trait's document must agree with the spec under the shared comparison of
+//! `refactor-spec`, and every client call must reach its endpoint (the stub's 501, never the
+//! router's 404 or 405), which proves client and server agree on every method and path.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::CrateNames;
+use super::examples::example_instance;
+use super::server_api::model::{Operation, Parameter};
+use super::server_api::{EndpointArgument, EndpointSignature};
+
+/// Generates the harness module for `operations` (with their `signatures`, in the same order).
+pub fn generate_harness(
+    document: &Value,
+    names: &CrateNames,
+    operations: &[Operation],
+    signatures: &[EndpointSignature],
+) -> anyhow::Result<TokenStream> {
+    let server = parse_path(&names.server_api_path)?;
+    let client = parse_path(&names.client_path)?;
+    let types = parse_path(&names.types_path)?;
+    let api_trait = format_ident!("{}", names.api_trait);
+    let module = format_ident!(
+        "{}_mod",
+        refactor_spec::naming::field_name(&names.api_trait)
+    );
+
+    let stub_methods = signatures
+        .iter()
+        .map(|signature| stub_method(&server, signature));
+    let calls = operations
+        .iter()
+        .map(|operation| client_call(document, operation))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+
+    Ok(quote! {
+        use ::serde_json::Value;
+
+        /// Implements every operation with a 501 in the spec's error shape.
+        pub enum Stub {}
+
+        impl #server::#api_trait for Stub {
+            type Context = ();
+
+            #(#stub_methods)*
+        }
+
+        /// The normalized spec the crates were generated from.
+        pub fn spec_document() -> Value {
+            ::serde_json::from_str(#types::OPENAPI_DOCUMENT).expect("the embedded spec is JSON")
+        }
+
+        /// The OpenAPI document dropshot derives from the trait, titled like the spec.
+        pub fn trait_document() -> Value {
+            let spec = spec_document();
+            let text = |pointer: &str| spec.pointer(pointer).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let version = ::dropshot::semver::Version::parse(&::refactor_spec::compare::semver_text(&text("/info/version")))
+                .expect("semver_text always yields a semantic version");
+            let description = #server::#module::stub_api_description().expect("the trait describes itself");
+            let mut openapi = description.openapi(text("/info/title"), version);
+            openapi.description(text("/info/description"));
+            openapi.json().expect("dropshot renders its document")
+        }
+
+        /// Serves the stub on an ephemeral loopback port.
+        pub fn start_stub() -> ::dropshot::HttpServer<()> {
+            let api = #server::#module::api_description::<Stub>().expect("the trait's description builds");
+            let config = ::dropshot::ConfigDropshot {
+                bind_address: ([127, 0, 0, 1], 0).into(),
+                ..Default::default()
+            };
+            let log = ::dropshot::ConfigLogging::StderrTerminal { level: ::dropshot::ConfigLoggingLevel::Error }
+                .to_logger("conformance-stub")
+                .expect("a logger");
+            ::dropshot::ServerBuilder::new(api, (), log).config(config).start().expect("the stub starts")
+        }
+
+        /// Calls every operation through the client; returns `(operation, status)` for each call
+        /// that did not get the stub's 501.
+        pub async fn calls_missing_their_endpoint(client: &#client::Client) -> Vec<(&'static str, String)> {
+            let mut missing = Vec::new();
+            #(#calls)*
+            missing
+        }
+
+        fn record<T: ::std::fmt::Debug, E: ::std::fmt::Debug>(
+            missing: &mut Vec<(&'static str, String)>,
+            operation: &'static str,
+            result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
+        ) {
+            match result {
+                Err(error) if error.status().map(|s| s.as_u16()) == Some(501) => {}
+                other => missing.push((operation, format!("{other:?}"))),
+            }
+        }
+
+        /// A value of the parameter type the call site expects, from its JSON.
+        fn example<T: ::serde::de::DeserializeOwned>(value: Value) -> T {
+            ::serde_json::from_value(value).expect("the example fits the parameter's type")
+        }
+    })
+}
+
+fn parse_path(path: &str) -> anyhow::Result<TokenStream> {
+    let path: syn::Path =
+        syn::parse_str(path).map_err(|e| anyhow::anyhow!("{path:?} is not a Rust path: {e}"))?;
+    Ok(quote! { #path })
+}
+
+fn stub_method(server: &TokenStream, signature: &EndpointSignature) -> TokenStream {
+    let EndpointSignature {
+        method,
+        arguments,
+        response,
+    } = signature;
+    let arguments = arguments.iter().map(|argument: &EndpointArgument| {
+        let name = format_ident!("_{}", argument.name);
+        let ty = argument.ty(Some(server));
+        quote! { #name: #ty }
+    });
+    let message = format!("`{method}` is not implemented by the conformance stub");
+    quote! {
+        async fn #method(
+            _rqctx: ::dropshot::RequestContext<()>,
+            #(#arguments),*
+        ) -> ::std::result::Result<#server::#response, #server::ApiError> {
+            Err(#server::ApiError::new(::dropshot::ErrorStatusCode::NOT_IMPLEMENTED, #message))
+        }
+    }
+}
+
+/// One call of `operation` with example arguments, in progenitor's positional order: path
+/// parameters as the path names them, then query and header parameters by name, then the body.
+fn client_call(document: &Value, operation: &Operation) -> anyhow::Result<TokenStream> {
+    let method = format_ident!("{}", operation.method_name);
+    let operation_id = &operation.operation_id;
+    let mut arguments = Vec::new();
+    let mut path_params: Vec<&Parameter> = operation.path_params.iter().collect();
+    path_params.sort_by_key(|p| {
+        operation
+            .path
+            .find(&format!("{{{}}}", p.name))
+            .unwrap_or(usize::MAX)
+    });
+    for param in path_params {
+        arguments.push(argument(document, &param.schema, true));
+    }
+    for params in [&operation.query_params, &operation.header_params] {
+        let mut sorted: Vec<&Parameter> = params.iter().collect();
+        sorted.sort_by(|a, b| a.name.cmp(&b.name));
+        for param in sorted {
+            arguments.push(argument(document, &param.schema, param.required));
+        }
+    }
+    if let Some(body) = &operation.request_body {
+        arguments.push(argument(document, &body.schema, true));
+    }
+    Ok(quote! {
+        record(&mut missing, #operation_id, client.#method(#(#arguments),*).await);
+    })
+}
+
+/// An argument expression of the form progenitor's method takes for `schema`: by value for
+/// scalars and simple enums, `&str` for plain strings, a reference otherwise; `None` when optional.
+fn argument(document: &Value, schema: &Value, required: bool) -> TokenStream {
+    if !required {
+        return quote! { None };
+    }
+    let example = example_instance(document, schema);
+    let json = example.to_string();
+    let value = quote! { example(::serde_json::from_str(#json).expect("example JSON")) };
+    match passing(document, schema) {
+        Passing::Str => {
+            let text = example.as_str().unwrap_or("x").to_owned();
+            quote! { #text }
+        }
+        Passing::Value => value,
+        Passing::Reference => quote! { &#value },
+    }
+}
+
+/// How typify passes a parameter of this schema (see `type_parameter_ident`).
+enum Passing {
+    Str,
+    Value,
+    Reference,
+}
+
+fn passing(document: &Value, schema: &Value) -> Passing {
+    let resolved = resolve(document, schema);
+    if let Some(values) = resolved.get("enum").and_then(Value::as_array) {
+        // An enum of strings is a fieldless Rust enum, passed by value.
+        return if values.iter().all(Value::is_string) {
+            Passing::Value
+        } else {
+            Passing::Reference
+        };
+    }
+    match resolved.get("type").and_then(Value::as_str) {
+        Some("integer" | "number" | "boolean") => Passing::Value,
+        Some("string") if is_plain_string(resolved) && schema.get("$ref").is_none() => Passing::Str,
+        _ => Passing::Reference,
+    }
+}
+
+/// A string typify maps to `String` (no format it knows, no constraints that make a newtype).
+fn is_plain_string(schema: &Value) -> bool {
+    let typed_format = matches!(
+        schema.get("format").and_then(Value::as_str),
+        Some("uuid" | "date-time" | "date" | "ip" | "ipv4" | "ipv6")
+    );
+    !typed_format
+        && ["pattern", "minLength", "maxLength"]
+            .iter()
+            .all(|k| schema.get(*k).is_none())
+}
+
+fn resolve<'a>(document: &'a Value, schema: &'a Value) -> &'a Value {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|reference| reference.strip_prefix('#'))
+        .and_then(|pointer| document.pointer(pointer))
+        .map_or(schema, |target| resolve(document, target))
+}
