@@ -8,6 +8,7 @@ pub struct JsonBody<T>(JsonBodyRepr<T>);
 #[derive(Clone, Debug)]
 enum JsonBodyRepr<T> {
     Value(T),
+    Document(::serde_json::Value),
     Encoded(::bytes::Bytes),
 }
 
@@ -32,6 +33,20 @@ impl<T: ::serde::Serialize> JsonBody<T> {
         Self(JsonBodyRepr::Encoded(json))
     }
 
+    /// A body of a JSON document that already has the shape of a `T`.
+    ///
+    /// The caller vouches for the shape; debug builds check that it decodes as a `T`.
+    pub fn from_document(document: ::serde_json::Value) -> Self
+    where
+        T: ::serde::de::DeserializeOwned,
+    {
+        debug_assert!(
+            ::serde_json::from_value:: < T > (document.clone()).is_ok(),
+            "JsonBody::from_document: the document does not have the body type's shape",
+        );
+        Self(JsonBodyRepr::Document(document))
+    }
+
     /// Encodes `value` now, e.g. to keep the bytes in a cache and send them many times.
     pub fn encode(value: &T) -> ::std::result::Result<Self, ::serde_json::Error> {
         Ok(Self(JsonBodyRepr::Encoded(::serde_json::to_vec(value)?.into())))
@@ -41,7 +56,7 @@ impl<T: ::serde::Serialize> JsonBody<T> {
     pub fn encoded(&self) -> ::std::option::Option<&::bytes::Bytes> {
         match &self.0 {
             JsonBodyRepr::Encoded(json) => Some(json),
-            JsonBodyRepr::Value(_) => None,
+            JsonBodyRepr::Value(_) | JsonBodyRepr::Document(_) => None,
         }
     }
 
@@ -52,17 +67,14 @@ impl<T: ::serde::Serialize> JsonBody<T> {
         ::http::Response<::dropshot::Body>,
         ::dropshot::HttpError,
     > {
-        let json: ::bytes::Bytes = match self.0 {
-            JsonBodyRepr::Encoded(json) => json,
-            JsonBodyRepr::Value(value) => {
-                ::serde_json::to_vec(&value)
-                    .map_err(|e| ::dropshot::HttpError::for_internal_error(
-                        e.to_string(),
-                    ))?
-                    .into()
-            }
+        let encoded = match self.0 {
+            JsonBodyRepr::Encoded(json) => return json_response(status, json),
+            JsonBodyRepr::Value(value) => ::serde_json::to_vec(&value),
+            JsonBodyRepr::Document(document) => ::serde_json::to_vec(&document),
         };
-        json_response(status, json)
+        let json = encoded
+            .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))?;
+        json_response(status, json.into())
     }
 }
 
@@ -83,14 +95,20 @@ fn json_response(
         .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))
 }
 
+/// A body that is not JSON: bytes, sent with the media type the spec documents.
+#[derive(Clone, Debug)]
+pub struct RawBody(pub ::bytes::Bytes);
 #[allow(dead_code, reason = "not every API uses every helper")]
-fn json_value_response<T: ::serde::Serialize>(
+fn raw_response(
     status: ::http::StatusCode,
-    value: &T,
+    media_type: &'static str,
+    body: RawBody,
 ) -> ::std::result::Result<::http::Response<::dropshot::Body>, ::dropshot::HttpError> {
-    let json = ::serde_json::to_vec(value)
-        .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))?;
-    json_response(status, json.into())
+    ::http::Response::builder()
+        .status(status)
+        .header(::http::header::CONTENT_TYPE, media_type)
+        .body(::dropshot::Body::from(body.0))
+        .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))
 }
 
 #[allow(dead_code, reason = "not every API uses every helper")]
@@ -133,7 +151,7 @@ pub struct ApiError {
     status: ::dropshot::ErrorStatusCode,
     message: ::std::string::String,
     internal_message: ::std::option::Option<::std::string::String>,
-    body: ::refactor_types::ErrorBody,
+    body: ::serde_json::Value,
 }
 
 impl ApiError {
@@ -151,12 +169,12 @@ impl ApiError {
         }
     }
 
-    /// The spec's error body carrying `message`.
-    pub fn body_with_message(
-        message: ::std::string::String,
-    ) -> ::refactor_types::ErrorBody {
-        ::refactor_types::ErrorBody {
-            error: ::std::option::Option::Some(message),
+    /// The spec's error body carrying `message`, as JSON.
+    pub fn body_with_message(message: ::std::string::String) -> ::serde_json::Value {
+        {
+            let mut body = ::serde_json::json!({});
+            body["error"] = ::serde_json::Value::String(message);
+            body
         }
     }
 
@@ -205,7 +223,7 @@ impl ApiError {
     }
 
     /// The body the response is sent with.
-    pub fn body(&self) -> &::refactor_types::ErrorBody {
+    pub fn body(&self) -> &::serde_json::Value {
         &self.body
     }
 }
@@ -279,9 +297,9 @@ pub enum ListRunGoldLabelsResponse {
     /// `401`: Unauthorized
     ///
     /// Sent with `WWW-Authenticate: Bearer` (RFC 9110 section 11.6.1), as the operation's security scheme requires.
-    Unauthorized(::refactor_types::ErrorBody),
+    Unauthorized(JsonBody<::refactor_types::ErrorBody>),
     /// `404`: Not Found
-    NotFound(::refactor_types::ErrorBody),
+    NotFound(JsonBody<::refactor_types::ErrorBody>),
 }
 
 impl ListRunGoldLabelsResponse {
@@ -289,12 +307,16 @@ impl ListRunGoldLabelsResponse {
     pub fn unauthorized(
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self::Unauthorized(ApiError::body_with_message(message.into()))
+        Self::Unauthorized(
+            JsonBody::from_document(ApiError::body_with_message(message.into())),
+        )
     }
 
     /// A `404` response whose error body carries `message`.
     pub fn not_found(message: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self::NotFound(ApiError::body_with_message(message.into()))
+        Self::NotFound(
+            JsonBody::from_document(ApiError::body_with_message(message.into())),
+        )
     }
 }
 
@@ -309,13 +331,11 @@ impl ::dropshot::HttpResponse for ListRunGoldLabelsResponse {
             Self::Ok(body) => body.into_response(::http::StatusCode::OK),
             Self::Unauthorized(body) => {
                 with_challenge(
-                    json_value_response(::http::StatusCode::UNAUTHORIZED, &body),
+                    body.into_response(::http::StatusCode::UNAUTHORIZED),
                     "Bearer",
                 )
             }
-            Self::NotFound(body) => {
-                json_value_response(::http::StatusCode::NOT_FOUND, &body)
-            }
+            Self::NotFound(body) => body.into_response(::http::StatusCode::NOT_FOUND),
         }
     }
 

@@ -1,6 +1,8 @@
 //! A small valid instance of a schema: what the generated conformance test sends for each
 //! parameter and body, so every client call reaches its endpoint instead of failing to parse.
 
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
 use serde_json::{Map, Value, json};
 
 /// How deep to follow nested required objects before giving up on a recursive schema.
@@ -9,6 +11,42 @@ const MAX_DEPTH: usize = 16;
 /// A small instance of `schema`, with `$ref`s resolved against `document`.
 pub fn example_instance(document: &Value, schema: &Value) -> Value {
     instance(document, schema, 0)
+}
+
+/// `value` as a `serde_json::json!` expression.
+pub fn json_macro(value: &Value) -> TokenStream {
+    let inner = json_tokens(value);
+    quote! { ::serde_json::json!(#inner) }
+}
+
+fn json_tokens(value: &Value) -> TokenStream {
+    match value {
+        Value::Null => quote! { null },
+        Value::Bool(flag) => quote! { #flag },
+        Value::Number(number) => {
+            // A JSON number is valid Rust tokens (a literal, maybe negated); fall back to null.
+            number
+                .to_string()
+                .parse()
+                .unwrap_or_else(|_| quote! { null })
+        }
+        Value::String(text) => {
+            let literal = Literal::string(text);
+            quote! { #literal }
+        }
+        Value::Array(items) => {
+            let items = items.iter().map(json_tokens);
+            quote! { [#(#items),*] }
+        }
+        Value::Object(fields) => {
+            let fields = fields.iter().map(|(key, value)| {
+                let key = Literal::string(key);
+                let value = json_tokens(value);
+                quote! { #key: #value }
+            });
+            quote! { {#(#fields),*} }
+        }
+    }
 }
 
 fn instance(document: &Value, schema: &Value, depth: usize) -> Value {

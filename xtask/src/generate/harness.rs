@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::CrateNames;
 use super::examples::example_instance;
-use super::server_api::model::{Operation, Parameter};
+use super::server_api::model::{Operation, Parameter, RequestBody};
 use super::server_api::{EndpointArgument, EndpointSignature};
 
 /// Generates the harness module for `operations` (with their `signatures`, in the same order).
@@ -159,8 +159,13 @@ fn client_call(document: &Value, operation: &Operation) -> anyhow::Result<TokenS
             arguments.push(argument(document, &param.schema, param.required));
         }
     }
-    if let Some(body) = &operation.request_body {
-        arguments.push(argument(document, &body.schema, true));
+    match &operation.request_body {
+        Some(RequestBody::Json(schema) | RequestBody::Form(schema)) => {
+            arguments.push(argument(document, schema, true))
+        }
+        Some(RequestBody::Bytes) => arguments.push(quote! { ::std::vec::Vec::<u8>::new() }),
+        Some(RequestBody::Text) => arguments.push(quote! { ::std::string::String::new() }),
+        None => {}
     }
     Ok(quote! {
         record(&mut missing, #operation_id, client.#method(#(#arguments),*).await);

@@ -56,9 +56,8 @@ pub fn generate_sources(
     let types = types::generate_types(&spec).context("failed to generate the types crate")?;
     let client = client::generate_client(&spec, &names.types_path, &types.named_types)
         .context("failed to generate the client crate")?;
-    let server_api =
-        server_api::generate_server_api(document, names, types.generator.get_type_space())
-            .context("failed to generate the server-api crate")?;
+    let server_api = server_api::generate_server_api(document, names)
+        .context("failed to generate the server-api crate")?;
     let harness_tokens = harness::generate_harness(
         document,
         names,

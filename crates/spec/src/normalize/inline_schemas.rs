@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::operations::{HTTP_METHODS, resolve_ref};
-use crate::error::{SpecError, Warning};
+use crate::error::SpecError;
 use crate::naming::type_name as pascal_case;
 use crate::pointer::Pointer;
 
@@ -50,10 +50,7 @@ struct Site {
 }
 
 /// Hoists every inline schema that would become a named Rust type.
-pub(crate) fn hoist_inline_schemas(
-    document: &mut Value,
-    warnings: &mut Vec<Warning>,
-) -> Result<(), SpecError> {
+pub(crate) fn hoist_inline_schemas(document: &mut Value) -> Result<(), SpecError> {
     let sites = collect_sites(document)?;
     let mut groups: Vec<Group> = Vec::new();
     for site in sites {
@@ -97,16 +94,8 @@ pub(crate) fn hoist_inline_schemas(
                         group.first_name.clone()
                     }
                 });
+                // A taken name gets a number: deterministic, and nothing is degraded.
                 let name = unique_name(&wanted, &taken);
-                if name != wanted {
-                    warnings.push(Warning::new(
-                        &group.members[0].0,
-                        "schema",
-                        format!(
-                            "hoisted as `{name}`: the name `{wanted}` is taken by another schema"
-                        ),
-                    ));
-                }
                 insert_component(document, &name, group.schema.clone());
                 taken.push(name.clone());
                 name
@@ -295,7 +284,10 @@ fn push_content_sites(
         return;
     };
     for (media_type, media) in content {
-        if is_json_media_type(media_type) && media.get("schema").is_some() {
+        // Form encodings are typed too: progenitor turns a form body's schema into a type.
+        let typed = is_json_media_type(media_type)
+            || (role == Role::Request && is_form_media_type(media_type));
+        if typed && media.get("schema").is_some() {
             sites.push(Site {
                 schema: pointer.key("content").key(media_type).key("schema"),
                 name: name.to_owned(),
@@ -303,6 +295,12 @@ fn push_content_sites(
             });
         }
     }
+}
+
+/// `application/x-www-form-urlencoded` and `multipart/form-data`.
+pub fn is_form_media_type(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/x-www-form-urlencoded" || essence == "multipart/form-data"
 }
 
 /// `application/json`, `application/json; charset=utf-8`, `application/problem+json`, ...
@@ -419,10 +417,9 @@ mod tests {
 
     use super::*;
 
-    fn hoist(mut document: Value) -> (Value, Vec<Warning>) {
-        let mut warnings = Vec::new();
-        hoist_inline_schemas(&mut document, &mut warnings).expect("hoisted");
-        (document, warnings)
+    fn hoist(mut document: Value) -> Value {
+        hoist_inline_schemas(&mut document).expect("hoisted");
+        document
     }
 
     fn error_body() -> Value {
@@ -431,7 +428,7 @@ mod tests {
 
     #[test]
     fn identical_component_error_bodies_become_one_error_body() {
-        let (document, _) = hoist(json!({
+        let document = hoist(json!({
             "paths": {"/a": {"get": {"operationId": "get_a", "responses": {
                 "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}},
                 "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -459,7 +456,7 @@ mod tests {
     #[test]
     fn different_inline_errors_stay_apart() {
         let other = json!({"type": "object", "properties": {"error": {"type": "string"}, "code": {"type": "integer"}}});
-        let (document, _) = hoist(json!({
+        let document = hoist(json!({
             "paths": {"/a": {"get": {"operationId": "getA", "responses": {
                 "200": {"description": "ok"},
                 "401": {"description": "u", "content": {"application/json": {"schema": error_body()}}},
@@ -478,7 +475,7 @@ mod tests {
 
     #[test]
     fn inline_schema_equal_to_a_component_reuses_it() {
-        let (document, _) = hoist(json!({
+        let document = hoist(json!({
             "paths": {"/a": {"post": {"operationId": "create_a",
                 "requestBody": {"content": {"application/json": {"schema": error_body()}}},
                 "responses": {"204": {"description": "done"}}
@@ -497,7 +494,7 @@ mod tests {
 
     #[test]
     fn array_of_inline_objects_hoists_the_items() {
-        let (document, _) = hoist(json!({
+        let document = hoist(json!({
             "paths": {"/a": {"get": {"operationId": "list_a", "responses": {
                 "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "items": error_body()}}}}
             }}}}
@@ -509,8 +506,8 @@ mod tests {
     }
 
     #[test]
-    fn taken_names_get_a_suffix_and_a_warning() {
-        let (document, warnings) = hoist(json!({
+    fn taken_names_get_a_number() {
+        let document = hoist(json!({
             "paths": {"/a": {"get": {"operationId": "get_a", "responses": {
                 "200": {"description": "ok", "content": {"application/json": {"schema": error_body()}}}
             }}}},
@@ -521,6 +518,5 @@ mod tests {
                 .get("GetAResponse2")
                 .is_some()
         );
-        assert_eq!(warnings.len(), 1);
     }
 }

@@ -5,20 +5,26 @@
 //! 1. [`version`]: the `openapi` field and 3.1-only top-level members;
 //! 2. [`dialect`]: 3.1 schema keywords in their 3.0 form;
 //! 3. [`parameters`]: path-level parameters copied into each operation;
-//! 4. [`operation_ids`]: a derived id for every operation without one;
-//! 5. [`inline_schemas`]: inline schemas that would become types hoisted into components.
+//! 4. [`responses`] and [`request_bodies`]: malformed responses repaired and request bodies
+//!    brought to forms client and server handle (with warnings);
+//! 5. [`operation_ids`]: a derived id for every operation without one;
+//! 6. [`inline_schemas`]: inline schemas that would become types hoisted into components;
+//! 7. [`response_kinds`]: one success type and one error type per operation.
 
 mod dialect;
 mod inline_schemas;
 pub mod operation_ids;
 pub mod operations;
 mod parameters;
+mod request_bodies;
+mod response_kinds;
+mod responses;
 mod schema_walk;
 mod version;
 
 use serde_json::Value;
 
-pub use inline_schemas::is_json_media_type;
+pub use inline_schemas::{is_form_media_type, is_json_media_type};
 pub use version::NORMALIZED_VERSION;
 
 use crate::error::{SpecError, Warning};
@@ -39,7 +45,10 @@ pub fn normalize(document: &Value) -> Result<Normalized, SpecError> {
     version::to_openapi_303(&mut document, &mut warnings)?;
     dialect::to_openapi_30_schemas(&mut document, &mut warnings)?;
     parameters::inline_path_parameters(&mut document)?;
+    responses::repair_responses(&mut document, &mut warnings)?;
+    request_bodies::normalize_request_bodies(&mut document, &mut warnings)?;
     operation_ids::assign_operation_ids(&mut document)?;
-    inline_schemas::hoist_inline_schemas(&mut document, &mut warnings)?;
+    inline_schemas::hoist_inline_schemas(&mut document)?;
+    response_kinds::unify_response_kinds(&mut document, &mut warnings)?;
     Ok(Normalized { document, warnings })
 }

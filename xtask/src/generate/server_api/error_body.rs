@@ -1,117 +1,161 @@
-//! The spec's error body: which component it is and how to build one from a message.
+//! The spec's error body: which schema `ApiError` sends, and how to fill it from a message.
 //!
-//! dropshot gives an endpoint one error type; ours carries the spec's error body, so extractor
-//! failures (a malformed UUID) come back in the same `{"error": "..."}` shape as the errors the
-//! implementation returns.
+//! dropshot gives an endpoint one error type; ours sends the spec's error body, so extractor
+//! failures (a malformed UUID) come back in the same shape as the errors the implementation
+//! returns. The body is the schema most error responses use; a spec that documents none gets a
+//! generated `ApiErrorBody` (`{"error": "..."}`).
 
-use anyhow::{anyhow, bail};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use refactor_spec::naming::type_name;
-use typify::{TypeDetails, TypeSpace, TypeSpaceImpl};
+use serde_json::Value;
 
 use super::model::Operation;
 use super::rust_types::component_type;
+use crate::generate::examples::{example_instance, json_macro};
 
 /// Properties that hold an error's human-readable message, in order of preference.
-const MESSAGE_PROPERTIES: &[&str] = &["error", "message", "detail", "title", "description"];
+const MESSAGE_PROPERTIES: &[&str] = &["error", "message", "detail", "title", "description", "msg"];
 
-/// The error body component and how the generated code fills it.
+/// The name of the body generated for specs without an error schema.
+pub const GENERATED_ERROR_BODY: &str = "ApiErrorBody";
+
+/// The error body `ApiError` sends.
 #[derive(Debug)]
 pub struct ErrorBody {
-    /// The type in the types crate, e.g. `::refactor_types::ErrorBody`.
+    /// The type documenting it, e.g. `::refactor_types::ErrorBody`.
     pub type_path: TokenStream,
-    /// The spec's name of the component, for documentation.
-    pub name: String,
-    /// An expression of the body type built from `message: String`.
+    /// The spec's component, when the spec documents one.
+    pub component: Option<String>,
+    /// An expression of type `serde_json::Value`: the body carrying `message: String`.
     pub from_message: TokenStream,
+    /// Items to emit with it (the generated body type, when the spec has none).
+    pub items: TokenStream,
 }
 
-/// Finds the one schema every error response of `operations` uses.
+/// Chooses the error body for `operations` of `document`.
 pub fn error_body(
+    document: &Value,
     operations: &[Operation],
     types_path: &str,
-    type_space: &TypeSpace,
 ) -> anyhow::Result<ErrorBody> {
-    let mut names: Vec<String> = Vec::new();
+    let mut counts: Vec<(String, usize)> = Vec::new();
     for operation in operations {
         for response in operation
             .responses
             .iter()
             .filter(|r| !r.status.is_success())
         {
-            let Some(schema) = &response.json_schema else {
+            let Some(name) = response
+                .body
+                .json_schema()
+                .and_then(|schema| schema.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            else {
                 continue;
             };
-            let name = schema
-                .get("$ref")
-                .and_then(|r| r.as_str())
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                .ok_or_else(|| {
-                    anyhow!(
-                        "the error response of `{}` is not a component schema after normalization",
-                        operation.operation_id
-                    )
-                })?;
-            if !names.iter().any(|known| known == name) {
-                names.push(name.to_owned());
+            match counts.iter_mut().find(|(known, _)| known == name) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((name.to_owned(), 1)),
             }
         }
     }
-    let name = match names.as_slice() {
-        [name] => name.clone(),
-        [] => {
-            bail!("the spec documents no JSON error body; the server trait needs one error schema")
-        }
-        several => bail!(
-            "the spec's error responses use several schemas ({several:?}); the server trait \
-             supports one error schema shared by all operations"
-        ),
-    };
-    let rust_name = type_name(&name);
-    let ty = type_space
-        .iter_types()
-        .find(|ty| ty.name() == rust_name)
-        .ok_or_else(|| anyhow!("the types crate has no type `{rust_name}` for the error body"))?;
-    let TypeDetails::Struct(details) = ty.details() else {
-        bail!("the error body `{name}` must be an object schema");
-    };
-    let properties: Vec<_> = details.properties_info().collect();
-    let message = MESSAGE_PROPERTIES
+    // The most used error schema; the first one seen on a tie.
+    let Some(name) = counts
         .iter()
-        .find_map(|wanted| properties.iter().find(|p| p.name == *wanted))
-        .ok_or_else(|| {
-            anyhow!(
-                "the error body `{name}` has no message property (one of {MESSAGE_PROPERTIES:?})"
-            )
-        })?;
-    if let Some(other) = properties
-        .iter()
-        .find(|p| p.required && p.name != message.name)
-    {
-        bail!(
-            "the error body `{name}` requires `{}` besides its message; the generated error type \
-             can only fill the message",
-            other.name
-        );
-    }
-    let type_path = component_type(types_path, &name);
-    let field = format_ident!("{}", message.name);
-    let value = if message.required {
-        quote! { message }
-    } else {
-        quote! { ::std::option::Option::Some(message) }
+        .rev()
+        .max_by_key(|(_, count)| *count)
+        .map(|(name, _)| name.clone())
+    else {
+        return Ok(generated_body());
     };
-    let from_message = if properties.len() == 1 {
-        quote! { #type_path { #field: #value } }
-    } else if ty.has_impl(TypeSpaceImpl::Default) {
-        quote! { #type_path { #field: #value, ..::std::default::Default::default() } }
-    } else {
-        bail!("the error body `{name}` has other properties and no default to fill them");
-    };
+    let schema = document
+        .pointer(&format!("/components/schemas/{name}"))
+        .ok_or_else(|| anyhow::anyhow!("the error schema `{name}` is not a component"))?;
     Ok(ErrorBody {
-        type_path,
-        name,
-        from_message,
+        type_path: component_type(types_path, &name),
+        from_message: filled_with_message(document, schema),
+        component: Some(name),
+        items: TokenStream::new(),
     })
+}
+
+/// `{"error": message}`, documented by a generated struct.
+fn generated_body() -> ErrorBody {
+    let ident = format_ident!("{GENERATED_ERROR_BODY}");
+    ErrorBody {
+        type_path: quote! { #ident },
+        component: None,
+        from_message: quote! { ::serde_json::json!({ "error": message }) },
+        items: quote! {
+            /// The error body of this API: the spec documents none, so errors say what went wrong
+            /// in `{"error": "..."}`.
+            #[derive(Clone, Debug, ::serde::Deserialize, ::serde::Serialize, ::schemars::JsonSchema)]
+            pub struct #ident {
+                /// What went wrong.
+                pub error: ::std::string::String,
+            }
+        },
+    }
+}
+
+/// A small valid instance of the error schema with its message property set to `message`.
+fn filled_with_message(document: &Value, schema: &Value) -> TokenStream {
+    let resolved = resolve(document, schema);
+    if resolved.get("type").and_then(Value::as_str) == Some("string") {
+        return quote! { ::serde_json::Value::String(message) };
+    }
+    let template = example_instance(document, schema);
+    let string_properties: Vec<&str> = resolved
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|properties| {
+            properties
+                .iter()
+                .filter(|(_, property)| {
+                    resolve(document, property)
+                        .get("type")
+                        .and_then(Value::as_str)
+                        == Some("string")
+                })
+                .map(|(name, _)| name.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let field = MESSAGE_PROPERTIES
+        .iter()
+        .find(|wanted| string_properties.contains(wanted))
+        .copied()
+        .or_else(|| string_properties.first().copied());
+    let template = json_macro(&template);
+    match field {
+        Some(field) => quote! {{
+            let mut body = #template;
+            body[#field] = ::serde_json::Value::String(message);
+            body
+        }},
+        // No string property to carry the message: the body is the template, the message is logged.
+        None => quote! {{
+            let _ = message;
+            #template
+        }},
+    }
+}
+
+fn resolve<'a>(document: &'a Value, schema: &'a Value) -> &'a Value {
+    let reference = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'));
+    match reference.and_then(|pointer| document.pointer(pointer)) {
+        Some(target) => resolve(document, target),
+        None => match schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            Some([only]) => resolve(document, only),
+            _ => schema,
+        },
+    }
 }

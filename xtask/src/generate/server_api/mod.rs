@@ -11,7 +11,6 @@ mod rust_types;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
-use typify::TypeSpace;
 
 pub use operation::{EndpointArgument, EndpointSignature};
 
@@ -31,10 +30,9 @@ pub struct ServerApiOutput {
 pub fn generate_server_api(
     document: &Value,
     names: &CrateNames,
-    type_space: &TypeSpace,
 ) -> anyhow::Result<ServerApiOutput> {
     let operations = model::operations(document)?;
-    let error = error_body::error_body(&operations, &names.types_path, type_space)?;
+    let error = error_body::error_body(document, &operations, &names.types_path)?;
     let runtime = runtime::runtime_items();
     let api_error = runtime::api_error(&error);
     let generated = operations

@@ -58,11 +58,17 @@ pub struct Parameter {
     pub schema: Value,
 }
 
-/// A JSON request body.
+/// A request body, in one of the forms normalization leaves.
 #[derive(Debug)]
-pub struct RequestBody {
-    /// The body's schema.
-    pub schema: Value,
+pub enum RequestBody {
+    /// `application/json` with this schema.
+    Json(Value),
+    /// `application/x-www-form-urlencoded` with this schema.
+    Form(Value),
+    /// `application/octet-stream`: bytes.
+    Bytes,
+    /// `text/plain`: a string.
+    Text,
 }
 
 /// A documented response.
@@ -72,8 +78,29 @@ pub struct Response {
     pub status: Status,
     /// The spec's description.
     pub description: String,
-    /// The JSON body's schema, when the response has one.
-    pub json_schema: Option<Value>,
+    /// What it carries.
+    pub body: ResponseBody,
+}
+
+/// A response's content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No content.
+    Empty,
+    /// JSON of this schema.
+    Json(Value),
+    /// Bytes of this media type (`*/*` becomes `application/octet-stream`).
+    Raw(String),
+}
+
+impl ResponseBody {
+    /// The JSON schema, for a JSON body.
+    pub fn json_schema(&self) -> Option<&Value> {
+        match self {
+            Self::Json(schema) => Some(schema),
+            Self::Empty | Self::Raw(_) => None,
+        }
+    }
 }
 
 /// A response key of the spec.
@@ -171,8 +198,7 @@ fn read_operation(
     let request_body = match operation.get("requestBody") {
         Some(body) => {
             let at = pointer.key("requestBody");
-            let body = deref(document, body, &at)?;
-            json_schema(body).map(|schema| RequestBody { schema })
+            request_body(deref(document, body, &at)?).with_context(|| format!("at {at}"))?
         }
         None => None,
     };
@@ -186,7 +212,7 @@ fn read_operation(
             responses.push(Response {
                 status,
                 description: string(response, "description").unwrap_or_default(),
-                json_schema: json_schema(response),
+                body: response_body(response),
             });
         }
     }
@@ -223,13 +249,52 @@ fn string(object: &Map<String, Value>, key: &str) -> Option<String> {
     object.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-/// The schema of the JSON media type of a response or request body.
-fn json_schema(holder: &Map<String, Value>) -> Option<Value> {
-    let content = holder.get("content")?.as_object()?;
-    content
+/// A response's body: JSON when it offers JSON, otherwise the first media type's bytes.
+fn response_body(response: &Map<String, Value>) -> ResponseBody {
+    let Some(content) = response
+        .get("content")
+        .and_then(Value::as_object)
+        .filter(|c| !c.is_empty())
+    else {
+        return ResponseBody::Empty;
+    };
+    if let Some((_, media)) = content
         .iter()
         .find(|(media_type, _)| is_json_media_type(media_type))
-        .map(|(_, media)| media.get("schema").cloned().unwrap_or(Value::Bool(true)))
+    {
+        return ResponseBody::Json(media.get("schema").cloned().unwrap_or(Value::Bool(true)));
+    }
+    let media_type = content
+        .keys()
+        .next()
+        .map(String::as_str)
+        .unwrap_or_default();
+    let concrete = if media_type.contains('*') {
+        "application/octet-stream"
+    } else {
+        media_type
+    };
+    ResponseBody::Raw(concrete.to_owned())
+}
+
+/// The request body, in the one media type normalization leaves.
+fn request_body(body: &Map<String, Value>) -> anyhow::Result<Option<RequestBody>> {
+    let Some((media_type, media)) = body
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|c| c.iter().next())
+    else {
+        return Ok(None);
+    };
+    let schema = || media.get("schema").cloned().unwrap_or(Value::Bool(true));
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    Ok(Some(match essence {
+        _ if is_json_media_type(essence) => RequestBody::Json(schema()),
+        "application/x-www-form-urlencoded" => RequestBody::Form(schema()),
+        "application/octet-stream" => RequestBody::Bytes,
+        "text/plain" => RequestBody::Text,
+        other => bail!("request body of media type {other:?} after normalization"),
+    }))
 }
 
 /// dropshot documents an endpoint from its doc comment: the first paragraph is the summary.

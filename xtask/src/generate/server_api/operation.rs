@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::error_body::ErrorBody;
-use super::model::{Operation, Parameter, Response, Status};
+use super::model::{Operation, Parameter, RequestBody, Response, ResponseBody, Status};
 use super::rust_types::rust_type;
 
 /// What one operation contributes to the generated file.
@@ -95,14 +95,27 @@ pub fn operation_items(
             local: true,
         });
     }
-    if let Some(body) = &op.request_body {
-        let ty = rust_type(&body.schema, types_path).context("request body")?;
-        arguments.push(EndpointArgument {
+    let mut content_type = None;
+    match &op.request_body {
+        Some(RequestBody::Json(schema) | RequestBody::Form(schema)) => {
+            let ty = rust_type(schema, types_path).context("request body")?;
+            if matches!(op.request_body, Some(RequestBody::Form(_))) {
+                content_type = Some("application/x-www-form-urlencoded");
+            }
+            arguments.push(EndpointArgument {
+                name: format_ident!("body"),
+                extractor: quote! { ::dropshot::TypedBody },
+                inner: ty,
+                local: false,
+            });
+        }
+        Some(RequestBody::Bytes | RequestBody::Text) => arguments.push(EndpointArgument {
             name: format_ident!("body"),
-            extractor: quote! { ::dropshot::TypedBody },
-            inner: ty,
+            extractor: quote! { ::dropshot::UntypedBody },
+            inner: TokenStream::new(),
             local: false,
-        });
+        }),
+        None => {}
     }
     let response = format_ident!("{}Response", op.type_prefix);
     items.extend(response_enum(op, &response, types_path, error)?);
@@ -114,6 +127,7 @@ pub fn operation_items(
     let tags = &op.tags;
     let tags = (!tags.is_empty()).then(|| quote! { tags = [#(#tags),*], });
     let deprecated = op.deprecated.then(|| quote! { deprecated = true, });
+    let content_type = content_type.map(|media_type| quote! { content_type = #media_type, });
     let doc = endpoint_documentation(op);
     let declared = arguments.iter().map(|argument| {
         let (name, ty) = (&argument.name, argument.ty(None));
@@ -127,6 +141,7 @@ pub fn operation_items(
             operation_id = #operation_id,
             #tags
             #deprecated
+            #content_type
         }]
         async fn #method(
             rqctx: ::dropshot::RequestContext<Self::Context>,
@@ -305,18 +320,14 @@ fn response_enum(
     let mut constructors = Vec::new();
     for response in &op.responses {
         let StatusSpelling { variant, constant } = status_spelling(response.status);
-        let is_success = response.status.is_success() || std::ptr::eq(response, success);
-        let payload = match &response.json_schema {
-            Some(schema) => {
+        let payload = match &response.body {
+            ResponseBody::Json(schema) => {
                 let ty = rust_type(schema, types_path)
                     .with_context(|| format!("response {:?}", response.status))?;
-                Some(if is_success {
-                    quote! { JsonBody<#ty> }
-                } else {
-                    ty
-                })
+                Some(quote! { JsonBody<#ty> })
             }
-            None => None,
+            ResponseBody::Raw(_) => Some(quote! { RawBody }),
+            ResponseBody::Empty => None,
         };
         let challenge = (response.status == Status::Code(401))
             .then_some(())
@@ -330,10 +341,10 @@ fn response_enum(
         ));
 
         let status = constant.clone().unwrap_or_else(|| quote! { status });
-        let send = match (&payload, is_success) {
-            (Some(_), true) => quote! { body.into_response(#status) },
-            (Some(_), false) => quote! { json_value_response(#status, &body) },
-            (None, _) => quote! { empty_response(#status) },
+        let send = match &response.body {
+            ResponseBody::Json(_) => quote! { body.into_response(#status) },
+            ResponseBody::Raw(media_type) => quote! { raw_response(#status, #media_type, body) },
+            ResponseBody::Empty => quote! { empty_response(#status) },
         };
         let send = match challenge {
             Some(challenge) => quote! { with_challenge(#send, #challenge) },
@@ -355,13 +366,18 @@ fn response_enum(
         let status_value = constant.clone().unwrap_or_else(|| quote! { *status });
         status_arms.push(quote! { #status_pattern => #status_value, });
 
-        let carries_error_body = !is_success
+        let error_reference = error
+            .component
+            .as_ref()
+            .map(|name| format!("#/components/schemas/{name}"));
+        let carries_error_body = !response.status.is_success()
+            && error_reference.is_some()
             && response
-                .json_schema
-                .as_ref()
+                .body
+                .json_schema()
                 .and_then(|s| s.get("$ref"))
                 .and_then(|r| r.as_str())
-                == Some(format!("#/components/schemas/{}", error.name).as_str());
+                == error_reference.as_deref();
         if carries_error_body && constant.is_some() {
             let function = format_ident!(
                 "{}",
@@ -374,7 +390,7 @@ fn response_enum(
             constructors.push(quote! {
                 #[doc = #doc]
                 pub fn #function(message: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    Self::#variant(ApiError::body_with_message(message.into()))
+                    Self::#variant(JsonBody::from_document(ApiError::body_with_message(message.into())))
                 }
             });
         }
@@ -466,14 +482,17 @@ fn variant_declaration(
 /// the schema is generated exactly as for `HttpResponseOk<T>`, then given the spec's status and
 /// description.
 fn success_metadata(success: &Response, types_path: &str) -> anyhow::Result<TokenStream> {
-    let base = match &success.json_schema {
-        Some(schema) => {
+    let base = match &success.body {
+        ResponseBody::Json(schema) => {
             let ty = rust_type(schema, types_path)?;
             quote! { <::dropshot::HttpResponseOk<#ty> as ::dropshot::HttpResponse>::response_metadata() }
         }
-        None => {
-            quote! { <::dropshot::HttpResponseUpdatedNoContent as ::dropshot::HttpResponse>::response_metadata() }
-        }
+        ResponseBody::Raw(_) => quote! {
+            <::dropshot::HttpResponseOk<::dropshot::FreeformBody> as ::dropshot::HttpResponse>::response_metadata()
+        },
+        ResponseBody::Empty => quote! {
+            <::dropshot::HttpResponseUpdatedNoContent as ::dropshot::HttpResponse>::response_metadata()
+        },
     };
     let status = match success.status {
         Status::Code(code) => {

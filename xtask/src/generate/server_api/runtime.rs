@@ -20,6 +20,7 @@ pub fn runtime_items() -> TokenStream {
         #[derive(Clone, Debug)]
         enum JsonBodyRepr<T> {
             Value(T),
+            Document(::serde_json::Value),
             Encoded(::bytes::Bytes),
         }
 
@@ -44,6 +45,20 @@ pub fn runtime_items() -> TokenStream {
                 Self(JsonBodyRepr::Encoded(json))
             }
 
+            /// A body of a JSON document that already has the shape of a `T`.
+            ///
+            /// The caller vouches for the shape; debug builds check that it decodes as a `T`.
+            pub fn from_document(document: ::serde_json::Value) -> Self
+            where
+                T: ::serde::de::DeserializeOwned,
+            {
+                debug_assert!(
+                    ::serde_json::from_value::<T>(document.clone()).is_ok(),
+                    "JsonBody::from_document: the document does not have the body type's shape",
+                );
+                Self(JsonBodyRepr::Document(document))
+            }
+
             /// Encodes `value` now, e.g. to keep the bytes in a cache and send them many times.
             pub fn encode(value: &T) -> ::std::result::Result<Self, ::serde_json::Error> {
                 Ok(Self(JsonBodyRepr::Encoded(::serde_json::to_vec(value)?.into())))
@@ -53,7 +68,7 @@ pub fn runtime_items() -> TokenStream {
             pub fn encoded(&self) -> ::std::option::Option<&::bytes::Bytes> {
                 match &self.0 {
                     JsonBodyRepr::Encoded(json) => Some(json),
-                    JsonBodyRepr::Value(_) => None,
+                    JsonBodyRepr::Value(_) | JsonBodyRepr::Document(_) => None,
                 }
             }
 
@@ -61,13 +76,13 @@ pub fn runtime_items() -> TokenStream {
                 self,
                 status: ::http::StatusCode,
             ) -> ::std::result::Result<::http::Response<::dropshot::Body>, ::dropshot::HttpError> {
-                let json: ::bytes::Bytes = match self.0 {
-                    JsonBodyRepr::Encoded(json) => json,
-                    JsonBodyRepr::Value(value) => ::serde_json::to_vec(&value)
-                        .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))?
-                        .into(),
+                let encoded = match self.0 {
+                    JsonBodyRepr::Encoded(json) => return json_response(status, json),
+                    JsonBodyRepr::Value(value) => ::serde_json::to_vec(&value),
+                    JsonBodyRepr::Document(document) => ::serde_json::to_vec(&document),
                 };
-                json_response(status, json)
+                let json = encoded.map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))?;
+                json_response(status, json.into())
             }
         }
 
@@ -88,14 +103,21 @@ pub fn runtime_items() -> TokenStream {
                 .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))
         }
 
+        /// A body that is not JSON: bytes, sent with the media type the spec documents.
+        #[derive(Clone, Debug)]
+        pub struct RawBody(pub ::bytes::Bytes);
+
         #[allow(dead_code, reason = "not every API uses every helper")]
-        fn json_value_response<T: ::serde::Serialize>(
+        fn raw_response(
             status: ::http::StatusCode,
-            value: &T,
+            media_type: &'static str,
+            body: RawBody,
         ) -> ::std::result::Result<::http::Response<::dropshot::Body>, ::dropshot::HttpError> {
-            let json = ::serde_json::to_vec(value)
-                .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))?;
-            json_response(status, json.into())
+            ::http::Response::builder()
+                .status(status)
+                .header(::http::header::CONTENT_TYPE, media_type)
+                .body(::dropshot::Body::from(body.0))
+                .map_err(|e| ::dropshot::HttpError::for_internal_error(e.to_string()))
         }
 
         #[allow(dead_code, reason = "not every API uses every helper")]
@@ -128,14 +150,20 @@ pub fn runtime_items() -> TokenStream {
 pub fn api_error(error: &ErrorBody) -> TokenStream {
     let ErrorBody {
         type_path,
-        name,
+        component,
         from_message,
+        items,
     } = error;
-    let type_doc = format!(
-        " An error response with the spec's error body, [`{name}`]({type_path}).",
-        type_path = type_path.to_string().replace(' ', "")
-    );
+    let type_doc = match component {
+        Some(name) => format!(
+            " An error response with the spec's error body, [`{name}`]({}).",
+            type_path.to_string().replace(' ', "")
+        ),
+        None => " An error response with the API's error body.".to_owned(),
+    };
     quote! {
+        #items
+
         #[doc = #type_doc]
         ///
         /// Every `Err` an endpoint returns is sent with this body, and so are dropshot's own
@@ -147,7 +175,7 @@ pub fn api_error(error: &ErrorBody) -> TokenStream {
             status: ::dropshot::ErrorStatusCode,
             message: ::std::string::String,
             internal_message: ::std::option::Option<::std::string::String>,
-            body: #type_path,
+            body: ::serde_json::Value,
         }
 
         impl ApiError {
@@ -165,8 +193,8 @@ pub fn api_error(error: &ErrorBody) -> TokenStream {
                 }
             }
 
-            /// The spec's error body carrying `message`.
-            pub fn body_with_message(message: ::std::string::String) -> #type_path {
+            /// The spec's error body carrying `message`, as JSON.
+            pub fn body_with_message(message: ::std::string::String) -> ::serde_json::Value {
                 #from_message
             }
 
@@ -211,7 +239,7 @@ pub fn api_error(error: &ErrorBody) -> TokenStream {
             }
 
             /// The body the response is sent with.
-            pub fn body(&self) -> &#type_path {
+            pub fn body(&self) -> &::serde_json::Value {
                 &self.body
             }
         }

@@ -1,0 +1,265 @@
+//! Response objects repaired where real specs get them slightly wrong, each repair a warning:
+//! operations without responses, unknown fields in a response, a JSON media type without a
+//! schema, a `schema` that references a response object instead of a schema, cookie parameters.
+
+use serde_json::{Map, Value, json};
+
+use super::inline_schemas::is_json_media_type;
+use super::operations::operation_addresses;
+use crate::error::{SpecError, Warning};
+use crate::pointer::Pointer;
+
+/// The fields a Response Object may have (OpenAPI 3.0.3 section 4.7.17).
+const RESPONSE_FIELDS: &[&str] = &["description", "headers", "content", "links", "$ref"];
+
+/// Repairs every operation's responses and parameters, and the reusable responses.
+pub(crate) fn repair_responses(
+    document: &mut Value,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), SpecError> {
+    // Repairs read other parts of the document (referenced responses) that they never change.
+    let snapshot = document.clone();
+    for address in operation_addresses(document) {
+        let Some(Value::Object(operation)) = document.pointer_mut(address.pointer.as_str()) else {
+            continue;
+        };
+        drop_cookie_parameters(operation, &address.pointer, warnings);
+        let responses_pointer = address.pointer.key("responses");
+        let has_responses = operation
+            .get("responses")
+            .and_then(Value::as_object)
+            .is_some_and(|r| !r.is_empty());
+        if !has_responses {
+            warnings.push(Warning::new(
+                &responses_pointer,
+                "responses",
+                "the operation documents no response; documented as `200` without a body",
+            ));
+            operation.insert(
+                "responses".to_owned(),
+                json!({"200": {"description": "success (the spec documents no response)"}}),
+            );
+        }
+        if let Some(Value::Object(responses)) = operation.get_mut("responses") {
+            for (status, response) in responses.iter_mut() {
+                repair_response(
+                    &snapshot,
+                    response,
+                    &responses_pointer.key(status),
+                    warnings,
+                )?;
+            }
+        }
+    }
+    let snapshot = document.clone();
+    if let Some(Value::Object(responses)) = document.pointer_mut("/components/responses") {
+        let pointer = Pointer::root().key("components").key("responses");
+        for (name, response) in responses.iter_mut() {
+            repair_response(&snapshot, response, &pointer.key(name), warnings)?;
+        }
+    }
+    Ok(())
+}
+
+fn drop_cookie_parameters(
+    operation: &mut Map<String, Value>,
+    pointer: &Pointer,
+    warnings: &mut Vec<Warning>,
+) {
+    let Some(Value::Array(parameters)) = operation.get_mut("parameters") else {
+        return;
+    };
+    let mut index = 0;
+    parameters.retain(|parameter| {
+        let keep = parameter.get("in").and_then(Value::as_str) != Some("cookie");
+        if !keep {
+            warnings.push(Warning::new(
+                &pointer.key("parameters").index(index),
+                "in: cookie",
+                "dropped: neither dropshot nor progenitor handles cookie parameters",
+            ));
+        }
+        index += 1;
+        keep
+    });
+}
+
+fn repair_response(
+    document: &Value,
+    response: &mut Value,
+    pointer: &Pointer,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), SpecError> {
+    let Value::Object(fields) = response else {
+        return Err(SpecError::unsupported(
+            pointer,
+            "response",
+            "a response must be an object",
+        ));
+    };
+    if fields.contains_key("$ref") {
+        return Ok(());
+    }
+    let unknown: Vec<String> = fields
+        .keys()
+        .filter(|key| !key.starts_with("x-") && !RESPONSE_FIELDS.contains(&key.as_str()))
+        .cloned()
+        .collect();
+    for key in unknown {
+        fields.remove(&key);
+        warnings.push(Warning::new(
+            &pointer.key(&key),
+            &key,
+            "dropped: not a field of a Response Object (a schema belongs under `content`)",
+        ));
+    }
+    if !fields.contains_key("description") {
+        fields.insert("description".to_owned(), Value::String(String::new()));
+        warnings.push(Warning::new(
+            pointer,
+            "description",
+            "the required description is missing; left empty",
+        ));
+    }
+    let Some(Value::Object(content)) = fields.get_mut("content") else {
+        return Ok(());
+    };
+    for (media_type, media) in content.iter_mut() {
+        let media_pointer = pointer.key("content").key(media_type);
+        let Value::Object(media) = media else {
+            continue;
+        };
+        match media.get("schema") {
+            None if is_json_media_type(media_type) => {
+                media.insert("schema".to_owned(), json!({}));
+                warnings.push(Warning::new(
+                    &media_pointer,
+                    "schema",
+                    "the JSON media type has no schema; documented as any JSON value",
+                ));
+            }
+            Some(schema) => {
+                if let Some(replacement) =
+                    schema_of_referenced_response(document, schema, &media_pointer, warnings)?
+                {
+                    media.insert("schema".to_owned(), replacement);
+                }
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// A `schema: {$ref: '#/components/responses/X'}` names a response, not a schema: use that
+/// response's JSON schema.
+fn schema_of_referenced_response(
+    document: &Value,
+    schema: &Value,
+    pointer: &Pointer,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<Value>, SpecError> {
+    let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    if !reference.starts_with("#/components/responses/") {
+        return Ok(None);
+    }
+    let at = pointer.key("schema").key("$ref");
+    let target = reference
+        .strip_prefix('#')
+        .and_then(|p| document.pointer(p))
+        .ok_or_else(|| {
+            SpecError::unsupported(
+                &at,
+                "$ref",
+                format!("{reference:?} names nothing in the document"),
+            )
+        })?;
+    let replacement = target
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|content| content.iter().find(|(media, _)| is_json_media_type(media)))
+        .and_then(|(_, media)| media.get("schema"))
+        .cloned()
+        .ok_or_else(|| {
+            SpecError::unsupported(
+                &at,
+                "$ref",
+                format!("{reference:?} is a response without a JSON schema, not a schema"),
+            )
+        })?;
+    warnings.push(Warning::new(
+        &at,
+        "$ref",
+        format!("{reference:?} names a response, not a schema; used that response's JSON schema"),
+    ));
+    Ok(Some(replacement))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repaired(mut document: Value) -> (Value, Vec<Warning>) {
+        let mut warnings = Vec::new();
+        repair_responses(&mut document, &mut warnings).expect("repaired");
+        (document, warnings)
+    }
+
+    #[test]
+    fn an_operation_without_responses_gets_a_200_and_a_warning() {
+        let (document, warnings) = repaired(json!({"paths": {"/a": {"get": {"responses": {}}}}}));
+        assert!(document["paths"]["/a"]["get"]["responses"]["200"].is_object());
+        assert_eq!(warnings[0].0.pointer.as_str(), "/paths/~1a/get/responses");
+    }
+
+    #[test]
+    fn unknown_response_fields_are_dropped_with_their_pointer() {
+        let (document, warnings) = repaired(json!({"paths": {"/a": {"get": {"responses": {
+            "200": {"type": "string", "description": "ok"}
+        }}}}}));
+        assert!(
+            document["paths"]["/a"]["get"]["responses"]["200"]
+                .get("type")
+                .is_none()
+        );
+        assert_eq!(
+            warnings[0].0.pointer.as_str(),
+            "/paths/~1a/get/responses/200/type"
+        );
+    }
+
+    #[test]
+    fn a_schema_referencing_a_response_uses_its_schema() {
+        let (document, warnings) = repaired(json!({
+            "paths": {"/a": {"get": {"responses": {"401": {"description": "no", "content": {
+                "application/json": {"schema": {"$ref": "#/components/responses/Unauthorized"}}
+            }}}}}},
+            "components": {"responses": {"Unauthorized": {"description": "u", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+            }}}}
+        }));
+        assert_eq!(
+            document["paths"]["/a"]["get"]["responses"]["401"]["content"]["application/json"]["schema"],
+            json!({"$ref": "#/components/schemas/Error"})
+        );
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn cookie_parameters_are_dropped() {
+        let (document, warnings) = repaired(json!({"paths": {"/a": {"get": {
+            "parameters": [{"name": "s", "in": "cookie"}, {"name": "q", "in": "query"}],
+            "responses": {"200": {"description": "ok"}}
+        }}}}));
+        assert_eq!(
+            document["paths"]["/a"]["get"]["parameters"],
+            json!([{"name": "q", "in": "query"}])
+        );
+        assert_eq!(
+            warnings[0].0.pointer.as_str(),
+            "/paths/~1a/get/parameters/0"
+        );
+    }
+}
