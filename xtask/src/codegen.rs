@@ -75,8 +75,9 @@ impl Workspace {
 
     /// Generates every file of the workspace in memory.
     pub fn generate(&self) -> anyhow::Result<Vec<OutputFile>> {
-        let document = load_normalized(&self.spec_input())?;
-        let sources = generate_sources(&document, &Self::crate_names(), Self::SPEC)
+        let loaded = load_normalized(&self.spec_input())?;
+        print_warnings(&loaded.warnings);
+        let sources = generate_sources(&loaded.document, &Self::crate_names(), Self::SPEC)
             .with_context(|| format!("failed to generate code from {}", Self::SPEC))?;
         Ok(Self::output_files(sources))
     }
@@ -85,6 +86,13 @@ impl Workspace {
     pub fn codegen(&self, mode: Mode) -> anyhow::Result<Vec<PathBuf>> {
         let files = self.generate()?;
         ensure_files(&self.root, &files, mode, RERUN)
+    }
+}
+
+/// Prints warnings to stderr, one per line.
+pub fn print_warnings(warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("{warning}");
     }
 }
 
@@ -99,9 +107,17 @@ pub struct SpecInput {
     pub overlay: Option<PathBuf>,
 }
 
-/// Loads the spec, applies its overlay, normalizes it, and prints the warnings with their file
-/// and line.
-pub fn load_normalized(input: &SpecInput) -> anyhow::Result<serde_json::Value> {
+/// A normalized spec and its warnings, each located by file and line.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The normalized document.
+    pub document: serde_json::Value,
+    /// One line per degraded construct: `warning: FILE:LINE: at POINTER: ...`.
+    pub warnings: Vec<String>,
+}
+
+/// Loads the spec, applies its overlay and normalizes it.
+pub fn load_normalized(input: &SpecInput) -> anyhow::Result<Loaded> {
     let source = SourceDocument::read(&input.spec)?;
     let mut document = source.value().clone();
     if let Some(overlay_path) = &input.overlay {
@@ -116,10 +132,15 @@ pub fn load_normalized(input: &SpecInput) -> anyhow::Result<serde_json::Value> {
     let locate =
         |error: SpecError| error.located(PathBuf::from(label), |pointer| source.line_of(pointer));
     let normalized = normalize(&document).map_err(locate)?;
-    for warning in &normalized.warnings {
-        eprintln!("{}", describe_warning(&source, label, warning));
-    }
-    Ok(normalized.document)
+    let warnings = normalized
+        .warnings
+        .iter()
+        .map(|warning| describe_warning(&source, label, warning))
+        .collect();
+    Ok(Loaded {
+        document: normalized.document,
+        warnings,
+    })
 }
 
 fn describe_warning(source: &SourceDocument, label: &str, warning: &Warning) -> String {

@@ -6,6 +6,8 @@
 //! [`codegen`] ties them together for the workspace.
 
 pub mod codegen;
+pub mod corpus;
+pub mod fixtures;
 pub mod generate;
 pub mod spec_change_demo;
 pub mod standalone;

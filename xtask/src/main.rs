@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use xtask::codegen::{SpecInput, Workspace};
+use xtask::corpus;
 use xtask::standalone::Standalone;
-use xtask::write::Mode;
+use xtask::write::{Mode, OutputFile, ensure_files};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Tasks of the re-factor workspace")]
@@ -34,6 +35,21 @@ enum Command {
         /// An OpenAPI Overlay 1.0 document applied to --spec before generation.
         #[arg(long, requires = "spec")]
         overlay: Option<PathBuf>,
+    },
+    /// Generate, build and conformance-test a workspace for every spec of a corpus; write the
+    /// results to docs/corpus.md.
+    Corpus {
+        /// The corpus [default: $REFACTOR_SPEC_CORPUS, else ../shared/specs].
+        dir: Option<PathBuf>,
+        /// Fail when docs/corpus.md differs from the results, instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Regenerate the snapshot fixtures (fixtures/snapshots) from fixtures/specs.
+    Snapshots {
+        /// Write nothing; fail when a snapshot is stale.
+        #[arg(long)]
+        check: bool,
     },
     /// Prove on a scratch copy that adding a property to the spec fails `cargo test` until
     /// `cargo xtask codegen` runs, and passes after it (takes a full build the first time).
@@ -76,6 +92,41 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
             for path in &changed {
                 eprintln!("wrote {}", path.display());
+            }
+        }
+        Command::Corpus { dir, check } => {
+            let workspace = Workspace::of_xtask();
+            let dir = dir.unwrap_or_else(|| corpus::default_corpus_dir(&workspace.root));
+            let specs = corpus::corpus_specs(&dir)?;
+            let results = corpus::run_corpus(&specs, &workspace.root.join("target/corpus"))?;
+            let page = corpus::render_markdown(&results, "cargo xtask corpus");
+            if dir.is_file() {
+                // One spec: report, and leave the corpus page alone.
+                println!("{page}");
+                return Ok(());
+            }
+            let file = OutputFile {
+                path: "docs/corpus.md".into(),
+                contents: page,
+            };
+            let mode = if check { Mode::Check } else { Mode::Write };
+            ensure_files(&workspace.root, &[file], mode, "cargo xtask corpus")?;
+            let passing = results
+                .iter()
+                .filter(|r| matches!(r.outcome, corpus::Outcome::Passes))
+                .count();
+            eprintln!(
+                "corpus: {passing} of {} specs pass; see docs/corpus.md",
+                results.len()
+            );
+        }
+        Command::Snapshots { check } => {
+            let workspace = Workspace::of_xtask();
+            let files = xtask::fixtures::snapshot_files(&workspace.root)?;
+            let mode = if check { Mode::Check } else { Mode::Write };
+            let dir = xtask::fixtures::fixtures_dir(&workspace.root);
+            for path in ensure_files(&dir, &files, mode, "cargo xtask snapshots")? {
+                eprintln!("wrote fixtures/{}", path.display());
             }
         }
         Command::SpecChangeDemo => {

@@ -12,7 +12,7 @@ use anyhow::{Context as _, anyhow};
 use heck::{ToKebabCase, ToPascalCase, ToSnakeCase};
 use serde_json::Value;
 
-use crate::codegen::{SpecInput, load_normalized};
+use crate::codegen::{Loaded, SpecInput, load_normalized, print_warnings};
 use crate::generate::{CrateNames, generate_sources};
 use crate::write::{Mode, OutputFile, ensure_files};
 
@@ -99,7 +99,12 @@ impl Prefix {
 impl Standalone {
     /// Generates every file of the workspace in memory.
     pub fn generate(&self) -> anyhow::Result<Vec<OutputFile>> {
-        let document = load_normalized(&self.input)?;
+        Ok(self.generate_with_warnings()?.0)
+    }
+
+    /// Generates every file in memory, returning the spec's warnings beside them.
+    pub fn generate_with_warnings(&self) -> anyhow::Result<(Vec<OutputFile>, Vec<String>)> {
+        let Loaded { document, warnings } = load_normalized(&self.input)?;
         let prefix = match &self.name {
             Some(name) => Prefix::new(name)?,
             None => Prefix::from_title(&document),
@@ -116,7 +121,7 @@ impl Standalone {
             path: path.into(),
             contents,
         };
-        Ok(vec![
+        let files = vec![
             file(
                 "Cargo.toml".into(),
                 format!("{banner}{}", workspace_manifest(k, &spec_crate)?),
@@ -233,12 +238,19 @@ impl Standalone {
                 "conformance/tests/conformance.rs".into(),
                 CONFORMANCE_TESTS.replace("HARNESS", &format!("{s}_conformance")),
             ),
-        ])
+        ];
+        Ok((files, warnings))
     }
 
     /// Generates and writes (or checks) the workspace; returns the files that changed.
     pub fn codegen(&self, mode: Mode) -> anyhow::Result<Vec<PathBuf>> {
-        let files = self.generate()?;
+        let (files, warnings) = self.generate_with_warnings()?;
+        print_warnings(&warnings);
+        self.write_files(&files, mode)
+    }
+
+    /// Writes (or checks) generated `files` into the output directory.
+    pub fn write_files(&self, files: &[OutputFile], mode: Mode) -> anyhow::Result<Vec<PathBuf>> {
         let rerun = format!(
             "cargo xtask codegen --spec {} --out {}{}",
             self.input.spec.display(),
@@ -248,7 +260,7 @@ impl Standalone {
                 .map(|n| format!(" --name {n}"))
                 .unwrap_or_default()
         );
-        let changed = ensure_files(&self.out, &files, mode, &rerun)?;
+        let changed = ensure_files(&self.out, files, mode, &rerun)?;
         if mode == Mode::Write {
             seed_lock_file(&self.out)?;
         }
@@ -326,7 +338,8 @@ members = ["types", "client", "server-api", "conformance"]
 
 [workspace.package]
 version = "0.1.0"
-edition = "2024"
+# typify's and progenitor's output is Rust 2021 (it names variables `gen`).
+edition = "2021"
 publish = false
 
 [workspace.dependencies]

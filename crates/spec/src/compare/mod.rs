@@ -303,6 +303,11 @@ fn compare_parameters(
             continue;
         };
         let required = |p: &Value| p.get("required") == Some(&Value::Bool(true));
+        // An optional parameter is an `Option` in the extractor struct: rule optional-is-nullable.
+        let parameter_facts = Facts {
+            optional_property: !required(e),
+            ..Facts::default()
+        };
         if required(e) != required(a) {
             walk.report(
                 place.then(Segment::Keyword("required".into())),
@@ -329,7 +334,7 @@ fn compare_parameters(
             &place.then(Segment::Keyword("schema".into())),
             &schema(e),
             &schema(a),
-            Facts::default(),
+            parameter_facts,
         );
     }
 }
@@ -386,6 +391,7 @@ fn compare_responses(
         .unwrap_or(&empty);
     let has_success = expected.keys().any(|status| status.starts_with('2'));
     let mut matched_actual = BTreeSet::new();
+    let mut success_documented = false;
     for (status, response) in expected {
         let response = resolve(spec, response);
         let error_response = status.starts_with('4')
@@ -405,6 +411,7 @@ fn compare_responses(
         let response_place = place.then(Segment::Response(status.clone()));
         let facts = Facts {
             error_response,
+            additional_success: !error_response && success_documented,
             ..Facts::default()
         };
         let Some((actual_status, actual_response)) = candidates.iter().find_map(|c| {
@@ -416,6 +423,7 @@ fn compare_responses(
             continue;
         };
         matched_actual.insert(actual_status);
+        success_documented |= !error_response;
         let description = |r: &Value| {
             r.get("description")
                 .and_then(Value::as_str)

@@ -23,6 +23,54 @@ pub struct Facts {
     pub error_response: bool,
     /// The spec's `info.version` read as a semantic version is the implementation's.
     pub version_as_semver: bool,
+    /// The difference is about a spec component that is an alias (an array or a scalar), not
+    /// an object or a union.
+    pub alias_component: bool,
+    /// The difference is a non-error response the implementation does not document, beside a
+    /// success response it does.
+    pub additional_success: bool,
+}
+
+/// Formats typify gives integers and numbers whose spec leaves the width open.
+const NUMERIC_FORMATS: &[&str] = &[
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "uint", "float",
+    "double",
+];
+
+/// String formats typify maps to a Rust type of their own (so schemars documents them).
+const TYPED_STRING_FORMATS: &[&str] = &["uuid", "date-time", "date", "ip", "ipv4", "ipv6"];
+
+/// Validation keywords the generated types do not carry.
+const UNENFORCED_BOUNDS: &[&str] = &[
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
+fn keyword(difference: &Difference) -> Option<&str> {
+    match difference.place.last() {
+        Some(Segment::Keyword(keyword)) => Some(keyword.as_str()),
+        _ => None,
+    }
+}
+
+/// "`Name`": the doc comment typify gives a type without a description.
+fn is_type_name_doc(value: Option<&Value>) -> bool {
+    value.and_then(Value::as_str).is_some_and(|text| {
+        text.len() > 2
+            && text.starts_with('`')
+            && text.ends_with('`')
+            && text[1..text.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// A difference that is allowed, and why.
@@ -83,6 +131,18 @@ pub const RULES: &[Rule] = &[
         allows: None,
     },
     Rule {
+        name: "all-of-merged",
+        why: "typify merges an `allOf` of objects into one struct; the merged object (properties \
+              and `required` united) is what is compared",
+        allows: None,
+    },
+    Rule {
+        name: "implied-types",
+        why: "an `enum` of strings is a string and a schema with `properties` is an object, \
+              whether or not `type` says so",
+        allows: None,
+    },
+    Rule {
         name: "component-names-as-rust-types",
         why: "components are compared under the Rust name typify gives them (`run-label` and \
               `RunLabel` are one type)",
@@ -90,39 +150,90 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "type-name-as-description",
-        why: "typify documents a schema without a description by its name, and schemars turns the \
-              doc comment into a description",
+        why: "typify documents a type without a description by its name (`RunGoldLabel`), and \
+              schemars turns the doc comment into a description",
         allows: Some(|d, _| {
-            let Some(Segment::Keyword(keyword)) = d.place.last() else {
-                return false;
-            };
-            let name = d.place.0.iter().rev().find_map(|s| match s {
-                Segment::Component(name) => Some(name.as_str()),
-                _ => None,
-            });
-            keyword == "description"
+            keyword(d) == Some("description")
                 && d.expected.is_none()
-                && name.is_some_and(|name| {
-                    d.actual.as_ref().and_then(Value::as_str)
-                        == Some(format!("`{}`", crate::naming::type_name(name)).as_str())
-                })
+                && is_type_name_doc(d.actual.as_ref())
         }),
     },
     Rule {
-        name: "container-titles",
-        why: "schemars titles the schemas of unnamed containers (`Array_of_RunGoldLabel`); a \
-              title is an annotation",
+        name: "schemars-titles",
+        why: "schemars titles the schemas of unnamed Rust types (`Array_of_RunGoldLabel`, \
+              `String`); a title is an annotation",
+        allows: Some(|d, _| keyword(d) == Some("title") && d.expected.is_none()),
+    },
+    Rule {
+        name: "numeric-width-chosen",
+        why: "where the spec leaves an integer's or number's width open, typify picks a Rust type \
+              (`i64`, `u64`, `f64`) and schemars documents its format (and `minimum: 0` for \
+              unsigned types); the wire values are the same",
+        allows: Some(|d, _| match keyword(d) {
+            Some("format") => {
+                d.expected.is_none()
+                    && d.actual
+                        .as_ref()
+                        .and_then(Value::as_str)
+                        .is_some_and(|f| NUMERIC_FORMATS.contains(&f))
+            }
+            Some("minimum") => {
+                d.expected.is_none() && d.actual.as_ref().and_then(Value::as_f64) == Some(0.0)
+            }
+            _ => false,
+        }),
+    },
+    Rule {
+        name: "string-formats-as-strings",
+        why: "a string format without a Rust type of its own (`uri`, `email`, `byte`, ...) is a \
+              `String`: documented and sent as a string, not checked",
         allows: Some(|d, _| {
-            matches!(d.place.last(), Some(Segment::Keyword(k)) if k == "title")
-                && d.expected.is_none()
-                && d.actual
+            keyword(d) == Some("format")
+                && d.actual.is_none()
+                && d.expected
                     .as_ref()
                     .and_then(Value::as_str)
-                    .is_some_and(|title| {
-                        ["Array_of_", "Set_of_", "Map_of_", "Nullable_"]
-                            .iter()
-                            .any(|prefix| title.starts_with(prefix))
-                    })
+                    .is_some_and(|f| !TYPED_STRING_FORMATS.contains(&f))
+        }),
+    },
+    Rule {
+        name: "bounds-not-enforced",
+        why: "typify's types do not carry numeric bounds, item counts or property counts \
+              (`maximum`, `maxItems`, ...): neither side enforces them; implementations check \
+              what they rely on",
+        allows: Some(|d, _| {
+            keyword(d).is_some_and(|k| UNENFORCED_BOUNDS.contains(&k)) && d.actual.is_none()
+        }),
+    },
+    Rule {
+        name: "defaults-not-documented",
+        why: "parameters and fields without a value are `None` in the generated types; the \
+              implementation applies the spec's default, which the trait does not document",
+        allows: Some(|d, _| keyword(d) == Some("default") && d.actual.is_none()),
+    },
+    Rule {
+        name: "aliases-inline",
+        why: "typify makes a component that names an array or a scalar a transparent newtype, \
+              which schemars documents inline where it is used (compared there)",
+        allows: Some(|d, facts| {
+            facts.alias_component
+                && d.actual.is_none()
+                && matches!(d.place.last(), Some(Segment::Component(_)))
+        }),
+    },
+    Rule {
+        name: "one-success-response",
+        why: "dropshot documents one success response per endpoint; the others the spec lists \
+              are variants of the operation's response enum, sent as documented",
+        allows: Some(|d, facts| facts.additional_success && d.actual.is_none()),
+    },
+    Rule {
+        name: "generated-error-body",
+        why: "the spec documents no error body, and a dropshot endpoint needs one: errors are sent \
+              as the generated `ApiErrorBody` (`{\"error\": \"...\"}`)",
+        allows: Some(|d, _| {
+            d.expected.is_none()
+                && matches!(d.place.last(), Some(Segment::Component(name)) if name == "ApiErrorBody")
         }),
     },
     Rule {

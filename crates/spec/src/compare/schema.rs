@@ -83,6 +83,10 @@ impl<'a> SchemaWalk<'a> {
         let expected = component(self.spec, name);
         let actual = component(self.implementation, &rust_name);
         self.reached_implementation.insert(rust_name);
+        let facts = Facts {
+            alias_component: expected.is_some_and(is_alias),
+            ..facts
+        };
         match (expected, actual) {
             (Some(expected), Some(actual)) => self.compare(&place, expected, actual, facts),
             (expected, actual) => self.report(place, expected, actual, facts),
@@ -100,6 +104,9 @@ impl<'a> SchemaWalk<'a> {
         // Rule single-allof-wrapper: `{allOf: [X], ...}` is X with the siblings.
         let expected = unwrap_single_all_of(expected);
         let actual = unwrap_single_all_of(actual);
+        // Rule all-of-merged: typify merges an `allOf` of objects into one struct.
+        let expected = merge_all_of(self.spec, &expected);
+        let actual = merge_all_of(self.implementation, &actual);
         let expected_ref = reference_name(&expected);
         let actual_ref = reference_name(&actual);
         match (expected_ref, actual_ref) {
@@ -155,7 +162,17 @@ impl<'a> SchemaWalk<'a> {
             }
             return;
         };
-        for keyword in VALUE_KEYWORDS {
+        // Rule implied-types: an enum of strings is a string, a schema with properties an object.
+        let (expected_type, actual_type) = (implied_type(expected), implied_type(actual));
+        if expected_type != actual_type {
+            self.report(
+                place.then(Segment::Keyword("type".into())),
+                expected_type.as_ref(),
+                actual_type.as_ref(),
+                facts,
+            );
+        }
+        for keyword in VALUE_KEYWORDS.iter().filter(|k| **k != "type") {
             let (e, a) = (expected.get(*keyword), actual.get(*keyword));
             if !same_value(e, a) {
                 self.report(place.then(Segment::Keyword((*keyword).into())), e, a, facts);
@@ -354,6 +371,37 @@ impl<'a> SchemaWalk<'a> {
     }
 }
 
+/// A schema typify turns into a transparent newtype: an array or a scalar, not an object, an
+/// enum or a union.
+fn is_alias(schema: &Value) -> bool {
+    let Some(object) = schema.as_object() else {
+        return false;
+    };
+    let is_object = object.contains_key("properties")
+        || object.get("type").and_then(Value::as_str) == Some("object");
+    let is_named = ["enum", "oneOf", "anyOf", "allOf", "$ref"]
+        .iter()
+        .any(|k| object.contains_key(*k));
+    !is_object && !is_named && object.contains_key("type")
+}
+
+/// The schema's `type`, or the one its other keywords imply.
+fn implied_type(schema: &Map<String, Value>) -> Option<Value> {
+    if let Some(ty) = schema.get("type") {
+        return Some(ty.clone());
+    }
+    if let Some(Value::Array(values)) = schema.get("enum")
+        && !values.is_empty()
+        && values.iter().all(|v| v.is_string() || v.is_null())
+        && values.iter().any(Value::is_string)
+    {
+        return Some(Value::String("string".to_owned()));
+    }
+    schema
+        .contains_key("properties")
+        .then(|| Value::String("object".to_owned()))
+}
+
 /// The component schema `name` of `document`.
 pub(super) fn component<'a>(document: &'a Value, name: &str) -> Option<&'a Value> {
     document.get("components")?.get("schemas")?.get(name)
@@ -365,6 +413,59 @@ pub(super) fn reference_name(schema: &Value) -> Option<&str> {
         .get("$ref")?
         .as_str()?
         .strip_prefix("#/components/schemas/")
+}
+
+/// `allOf` of object schemas (references resolved) as one object schema: properties and
+/// `required` united, the siblings kept. Anything else is returned as it is.
+fn merge_all_of(document: &Value, schema: &Value) -> Value {
+    let Some(object) = schema.as_object() else {
+        return schema.clone();
+    };
+    let Some(Value::Array(parts)) = object.get("allOf") else {
+        return schema.clone();
+    };
+    let resolved: Vec<Value> = parts
+        .iter()
+        .map(|part| {
+            let part = match reference_name(part).and_then(|name| component(document, name)) {
+                Some(target) => target.clone(),
+                None => part.clone(),
+            };
+            merge_all_of(document, &part)
+        })
+        .collect();
+    let is_object = |part: &Value| {
+        part.get("properties").is_some()
+            || part.get("type").and_then(Value::as_str) == Some("object")
+    };
+    if resolved.len() < 2 || !resolved.iter().all(is_object) {
+        return schema.clone();
+    }
+    let mut merged = object.clone();
+    merged.remove("allOf");
+    merged.insert("type".to_owned(), Value::String("object".to_owned()));
+    let mut properties = Map::new();
+    let mut required: Vec<Value> = Vec::new();
+    for part in &resolved {
+        if let Some(Value::Object(part_properties)) = part.get("properties") {
+            properties.extend(part_properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        for name in part
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if !required.contains(name) {
+                required.push(name.clone());
+            }
+        }
+    }
+    merged.insert("properties".to_owned(), Value::Object(properties));
+    if !required.is_empty() {
+        merged.insert("required".to_owned(), Value::Array(required));
+    }
+    Value::Object(merged)
 }
 
 fn unwrap_single_all_of(schema: &Value) -> Value {

@@ -82,7 +82,58 @@ fn rewrite_schema(
         bound <= limit
     });
     rewrite_pattern_properties(pointer, schema, warnings);
+    rewrite_nullable_alternative(schema);
+    drop_union_default(pointer, schema, warnings);
     Ok(())
+}
+
+/// A non-null `default` beside a reference or a union: typify checks defaults against the
+/// schema and cannot check them against unions, so it refuses the whole spec. A default is an
+/// annotation (validation ignores it); dropping it loses only the generated default value.
+fn drop_union_default(
+    pointer: &Pointer,
+    schema: &mut Map<String, Value>,
+    warnings: &mut Vec<Warning>,
+) {
+    let composite = schema.get("type").is_none()
+        && ["$ref", "allOf", "anyOf", "oneOf"]
+            .iter()
+            .any(|k| schema.contains_key(*k));
+    if composite && schema.get("default").is_some_and(|d| !d.is_null()) {
+        schema.remove("default");
+        warnings.push(Warning::new(
+            &pointer.key("default"),
+            "default",
+            "dropped: typify cannot check a default against a reference or union (the field has no generated default)",
+        ));
+    }
+}
+
+/// `anyOf`/`oneOf: [X, {nullable: true}]` (a common 3.0 idiom for an optional reference) ->
+/// `allOf: [X], nullable: true`, the form typify reads as `Option<X>`.
+fn rewrite_nullable_alternative(schema: &mut Map<String, Value>) {
+    for keyword in ["anyOf", "oneOf"] {
+        let Some(Value::Array(alternatives)) = schema.get(keyword) else {
+            continue;
+        };
+        let is_null_only = |alternative: &Value| {
+            alternative.get("nullable") == Some(&Value::Bool(true))
+                && alternative.as_object().is_some_and(|a| {
+                    a.keys()
+                        .all(|k| k == "nullable" || k == "description" || k == "title")
+                })
+        };
+        let (nulls, others): (Vec<&Value>, Vec<&Value>) =
+            alternatives.iter().partition(|a| is_null_only(a));
+        if nulls.is_empty() || others.len() != 1 {
+            continue;
+        }
+        let only = others[0].clone();
+        schema.remove(keyword);
+        schema.insert("allOf".to_owned(), Value::Array(vec![only]));
+        schema.insert("nullable".to_owned(), Value::Bool(true));
+        return;
+    }
 }
 
 /// `type: [T, "null"]` -> `type: T, nullable: true`; several non-null types become an `anyOf`.
@@ -314,6 +365,17 @@ mod tests {
             "/components/schemas/S/properties/a/prefixItems"
         );
         assert_eq!(problem.construct, "prefixItems");
+    }
+
+    #[test]
+    fn any_of_a_reference_or_null_becomes_a_nullable_reference() {
+        let (schema, _) =
+            rewrite(json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"nullable": true}]}))
+                .expect("rewrite");
+        assert_eq!(
+            schema,
+            json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})
+        );
     }
 
     #[test]

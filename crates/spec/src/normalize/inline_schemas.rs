@@ -339,10 +339,16 @@ fn needs_name(schema: &Value) -> bool {
             return !is_wrapper;
         }
     }
-    object
-        .get("properties")
-        .and_then(Value::as_object)
-        .is_some_and(|p| !p.is_empty())
+    // typify makes a constrained string a newtype (its constructor checks the constraint).
+    let constrained_string = object.get("type").and_then(Value::as_str) == Some("string")
+        && ["pattern", "minLength", "maxLength"]
+            .iter()
+            .any(|k| object.contains_key(*k));
+    constrained_string
+        || object
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty())
 }
 
 /// A canonical text of the schema without annotations: equal texts mean one type.

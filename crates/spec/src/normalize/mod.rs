@@ -4,7 +4,8 @@
 //! The steps run in a fixed order, each in its own module:
 //! 1. [`version`]: the `openapi` field and 3.1-only top-level members;
 //! 2. [`dialect`]: 3.1 schema keywords in their 3.0 form;
-//! 3. [`parameters`]: path-level parameters copied into each operation;
+//! 3. [`parameters`]: path-level parameters copied into each operation; non-scalar parameters
+//!    (which dropshot cannot read) sent as strings;
 //! 4. [`responses`] and [`request_bodies`]: malformed responses repaired and request bodies
 //!    brought to forms client and server handle (with warnings);
 //! 5. [`operation_ids`]: a derived id for every operation without one;
@@ -45,6 +46,7 @@ pub fn normalize(document: &Value) -> Result<Normalized, SpecError> {
     version::to_openapi_303(&mut document, &mut warnings)?;
     dialect::to_openapi_30_schemas(&mut document, &mut warnings)?;
     parameters::inline_path_parameters(&mut document)?;
+    parameters::scalar_parameters(&mut document, &mut warnings)?;
     responses::repair_responses(&mut document, &mut warnings)?;
     request_bodies::normalize_request_bodies(&mut document, &mut warnings)?;
     operation_ids::assign_operation_ids(&mut document)?;

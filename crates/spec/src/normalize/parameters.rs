@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::operations::{HTTP_METHODS, deref};
-use crate::error::SpecError;
+use crate::error::{SpecError, Warning};
 use crate::pointer::Pointer;
 
 /// Moves each path item's `parameters` into its operations (OpenAPI 3.0 section 4.7.9.1: an
@@ -70,6 +70,86 @@ pub(crate) fn inline_path_parameters(document: &mut Value) -> Result<(), SpecErr
     Ok(())
 }
 
+/// Parameters whose schema is not a scalar (an array, an object) become strings, with a warning:
+/// dropshot's extractors read only scalar parameters, so there is no faithful form. The value
+/// arrives as one string that the caller encodes (say, comma-separated) and the implementation
+/// splits.
+pub(crate) fn scalar_parameters(
+    document: &mut Value,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), SpecError> {
+    let mut edits = Vec::new();
+    for address in super::operations::operation_addresses(document) {
+        let Some(Value::Array(parameters)) =
+            document.pointer(address.pointer.key("parameters").as_str())
+        else {
+            continue;
+        };
+        for (index, parameter) in parameters.iter().enumerate() {
+            let at = address.pointer.key("parameters").index(index);
+            let parameter = deref(document, parameter, &at)?;
+            let Some(schema) = parameter.get("schema") else {
+                continue;
+            };
+            if !is_scalar(document, schema) {
+                let mut replacement = parameter.clone();
+                let description = format!(
+                    "{}(Sent as one string: the spec's schema is not a scalar, which dropshot cannot read.)",
+                    parameter
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(|d| format!("{d} "))
+                        .unwrap_or_default()
+                );
+                replacement.insert("schema".to_owned(), serde_json::json!({"type": "string"}));
+                replacement.insert("description".to_owned(), Value::String(description));
+                replacement.remove("style");
+                replacement.remove("explode");
+                edits.push((at, Value::Object(replacement)));
+            }
+        }
+    }
+    for (at, replacement) in edits {
+        warnings.push(Warning::new(
+            &at.key("schema"),
+            "parameter schema",
+            "documented as a string: dropshot reads only scalar parameters; the caller encodes the \
+             values (say, comma-separated) and the implementation decodes them",
+        ));
+        if let Some(slot) = document.pointer_mut(at.as_str()) {
+            *slot = replacement;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a parameter schema is a string, number, integer or boolean (an enum of them too).
+fn is_scalar(document: &Value, schema: &Value) -> bool {
+    let resolved = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| document.pointer(p))
+        .unwrap_or(schema);
+    if let Some(Value::Array(parts)) = resolved.get("allOf")
+        && let [only] = parts.as_slice()
+    {
+        return is_scalar(document, only);
+    }
+    match resolved.get("type").and_then(Value::as_str) {
+        Some("string" | "integer" | "number" | "boolean") => true,
+        Some(_) => false,
+        None => resolved
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| {
+                values
+                    .iter()
+                    .all(|v| v.is_string() || v.is_number() || v.is_boolean() || v.is_null())
+            }),
+    }
+}
+
 /// A parameter's identity: its name and location.
 fn parameter_key(
     document: &Value,
@@ -123,6 +203,23 @@ mod tests {
             ])
         );
         assert_eq!(item["delete"]["parameters"][0]["schema"]["type"], "string");
+    }
+
+    #[test]
+    fn array_query_parameters_become_strings_with_a_warning() {
+        let mut document = json!({"paths": {"/a": {"get": {"parameters": [
+            {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+        ]}}}});
+        let mut warnings = Vec::new();
+        scalar_parameters(&mut document, &mut warnings).expect("degraded");
+        let parameters = &document["paths"]["/a"]["get"]["parameters"];
+        assert_eq!(parameters[0]["schema"], json!({"type": "string"}));
+        assert_eq!(parameters[1]["schema"], json!({"type": "integer"}));
+        assert_eq!(
+            warnings[0].0.pointer.as_str(),
+            "/paths/~1a/get/parameters/0/schema"
+        );
     }
 
     #[test]

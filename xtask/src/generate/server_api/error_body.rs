@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::model::Operation;
-use super::rust_types::component_type;
+use super::rust_types::{component_type, rust_type};
 use crate::generate::examples::{example_instance, json_macro};
 
 /// Properties that hold an error's human-readable message, in order of preference.
@@ -24,58 +24,57 @@ pub const GENERATED_ERROR_BODY: &str = "ApiErrorBody";
 pub struct ErrorBody {
     /// The type documenting it, e.g. `::refactor_types::ErrorBody`.
     pub type_path: TokenStream,
-    /// The spec's component, when the spec documents one.
+    /// The spec's component, when the error schema is one.
     pub component: Option<String>,
+    /// The error schema as the responses reference it (`Value::Null` for the generated body).
+    pub schema: Value,
     /// An expression of type `serde_json::Value`: the body carrying `message: String`.
     pub from_message: TokenStream,
     /// Items to emit with it (the generated body type, when the spec has none).
     pub items: TokenStream,
 }
 
-/// Chooses the error body for `operations` of `document`.
+/// Chooses the error body for `operations` of `document`: the schema most error responses use
+/// (the first one seen on a tie).
 pub fn error_body(
     document: &Value,
     operations: &[Operation],
     types_path: &str,
 ) -> anyhow::Result<ErrorBody> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut counts: Vec<(&Value, usize)> = Vec::new();
     for operation in operations {
-        for response in operation
-            .responses
-            .iter()
-            .filter(|r| !r.status.is_success())
-        {
-            let Some(name) = response
-                .body
-                .json_schema()
-                .and_then(|schema| schema.get("$ref"))
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            else {
+        for response in operation.responses.iter().filter(|r| r.status.is_error()) {
+            let Some(schema) = response.body.json_schema() else {
                 continue;
             };
-            match counts.iter_mut().find(|(known, _)| known == name) {
+            match counts.iter_mut().find(|(known, _)| *known == schema) {
                 Some((_, count)) => *count += 1,
-                None => counts.push((name.to_owned(), 1)),
+                None => counts.push((schema, 1)),
             }
         }
     }
-    // The most used error schema; the first one seen on a tie.
-    let Some(name) = counts
+    let Some(schema) = counts
         .iter()
         .rev()
         .max_by_key(|(_, count)| *count)
-        .map(|(name, _)| name.clone())
+        .map(|(schema, _)| *schema)
     else {
         return Ok(generated_body());
     };
-    let schema = document
-        .pointer(&format!("/components/schemas/{name}"))
-        .ok_or_else(|| anyhow::anyhow!("the error schema `{name}` is not a component"))?;
+    let component = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .map(str::to_owned);
+    let type_path = match &component {
+        Some(name) => component_type(types_path, name),
+        None => rust_type(schema, types_path)?,
+    };
     Ok(ErrorBody {
-        type_path: component_type(types_path, &name),
+        type_path,
         from_message: filled_with_message(document, schema),
-        component: Some(name),
+        component,
+        schema: schema.clone(),
         items: TokenStream::new(),
     })
 }
@@ -86,6 +85,7 @@ fn generated_body() -> ErrorBody {
     ErrorBody {
         type_path: quote! { #ident },
         component: None,
+        schema: Value::Null,
         from_message: quote! { ::serde_json::json!({ "error": message }) },
         items: quote! {
             /// The error body of this API: the spec documents none, so errors say what went wrong

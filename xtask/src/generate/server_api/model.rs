@@ -41,6 +41,8 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// The `WWW-Authenticate` challenge a 401 of this operation carries, from its security.
     pub challenge: Option<String>,
+    /// A dropshot WebSocket channel (`x-dropshot-websocket`): the client upgrades the connection.
+    pub websocket: bool,
 }
 
 /// A path, query or header parameter.
@@ -56,6 +58,8 @@ pub struct Parameter {
     pub required: bool,
     /// Its schema.
     pub schema: Value,
+    /// The parameter's own example, if the spec gives one.
+    pub example: Option<Value>,
 }
 
 /// A request body, in one of the forms normalization leaves.
@@ -128,9 +132,9 @@ impl Status {
         }
     }
 
-    /// Whether a response with this key reports success.
-    pub fn is_success(self) -> bool {
-        matches!(self, Self::Code(200..=299) | Self::Range(2))
+    /// Whether a response with this key reports an error (4xx or 5xx).
+    pub fn is_error(self) -> bool {
+        matches!(self, Self::Code(400..=599) | Self::Range(4 | 5))
     }
 }
 
@@ -183,6 +187,7 @@ fn read_operation(
                     .get("schema")
                     .cloned()
                     .unwrap_or(Value::Bool(true)),
+                example: parameter.get("example").cloned(),
                 name,
             };
             match location.as_str() {
@@ -242,6 +247,7 @@ fn read_operation(
         request_body,
         responses,
         challenge: challenge(document, operation),
+        websocket: operation.contains_key("x-dropshot-websocket"),
     })
 }
 

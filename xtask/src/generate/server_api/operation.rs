@@ -52,8 +52,8 @@ pub struct EndpointSignature {
     pub method: proc_macro2::Ident,
     /// The extractor arguments after `rqctx`.
     pub arguments: Vec<EndpointArgument>,
-    /// The response enum, e.g. `ListRunGoldLabelsResponse`.
-    pub response: proc_macro2::Ident,
+    /// The response enum, e.g. `ListRunGoldLabelsResponse`; `None` for a WebSocket channel.
+    pub response: Option<proc_macro2::Ident>,
 }
 
 /// Generates the items of `op`.
@@ -64,14 +64,22 @@ pub fn operation_items(
 ) -> anyhow::Result<OperationItems> {
     let mut items = TokenStream::new();
     let mut arguments = Vec::new();
+    let path_extractor = (&op.path_params, "Path", quote! { ::dropshot::Path }, "path");
+    let query_extractor = (
+        &op.query_params,
+        "Query",
+        quote! { ::dropshot::Query },
+        "query",
+    );
+    // A channel takes its query before its path (dropshot's channel signature).
+    let (first, second) = if op.websocket {
+        (query_extractor, path_extractor)
+    } else {
+        (path_extractor, query_extractor)
+    };
     for (params, suffix, extractor, argument) in [
-        (&op.path_params, "Path", quote! { ::dropshot::Path }, "path"),
-        (
-            &op.query_params,
-            "Query",
-            quote! { ::dropshot::Query },
-            "query",
-        ),
+        first,
+        second,
         (
             &op.header_params,
             "Headers",
@@ -117,6 +125,9 @@ pub fn operation_items(
         }),
         None => {}
     }
+    if op.websocket {
+        return Ok(channel_items(op, items, arguments));
+    }
     let response = format_ident!("{}Response", op.type_prefix);
     items.extend(response_enum(op, &response, types_path, error)?);
 
@@ -154,9 +165,53 @@ pub fn operation_items(
         signature: EndpointSignature {
             method,
             arguments,
-            response,
+            response: Some(response),
         },
     })
+}
+
+/// A WebSocket operation as a dropshot channel: the upgrade is dropshot's, the conversation the
+/// implementation's.
+fn channel_items(
+    op: &Operation,
+    items: TokenStream,
+    arguments: Vec<EndpointArgument>,
+) -> OperationItems {
+    let method = format_ident!("{}", op.method_name);
+    let path = &op.path;
+    let operation_id = &op.operation_id;
+    let tags = &op.tags;
+    let tags = (!tags.is_empty()).then(|| quote! { tags = [#(#tags),*], });
+    let deprecated = op.deprecated.then(|| quote! { deprecated = true, });
+    let doc = endpoint_documentation(op);
+    let declared = arguments.iter().map(|argument| {
+        let (name, ty) = (&argument.name, argument.ty(None));
+        quote! { #name: #ty }
+    });
+    let trait_method = quote! {
+        #(#[doc = #doc])*
+        #[channel {
+            protocol = WEBSOCKETS,
+            path = #path,
+            operation_id = #operation_id,
+            #tags
+            #deprecated
+        }]
+        async fn #method(
+            rqctx: ::dropshot::RequestContext<Self::Context>,
+            #(#declared,)*
+            upgraded: ::dropshot::WebsocketConnection,
+        ) -> ::dropshot::WebsocketChannelResult;
+    };
+    OperationItems {
+        items,
+        trait_method,
+        signature: EndpointSignature {
+            method,
+            arguments,
+            response: None,
+        },
+    }
 }
 
 /// dropshot reads the first doc line as the summary and the rest as the description.
@@ -306,10 +361,11 @@ fn response_enum(
     types_path: &str,
     error: &ErrorBody,
 ) -> anyhow::Result<TokenStream> {
+    // The first response that is not an error documents the endpoint (a 303 of a login counts).
     let Some(success) = op
         .responses
         .iter()
-        .find(|r| r.status.is_success())
+        .find(|r| !r.status.is_error() && r.status != Status::Default)
         .or_else(|| op.responses.iter().find(|r| r.status == Status::Default))
     else {
         bail!("`{}` documents no success response", op.operation_id);
@@ -366,18 +422,8 @@ fn response_enum(
         let status_value = constant.clone().unwrap_or_else(|| quote! { *status });
         status_arms.push(quote! { #status_pattern => #status_value, });
 
-        let error_reference = error
-            .component
-            .as_ref()
-            .map(|name| format!("#/components/schemas/{name}"));
-        let carries_error_body = !response.status.is_success()
-            && error_reference.is_some()
-            && response
-                .body
-                .json_schema()
-                .and_then(|s| s.get("$ref"))
-                .and_then(|r| r.as_str())
-                == error_reference.as_deref();
+        let carries_error_body =
+            response.status.is_error() && response.body.json_schema() == Some(&error.schema);
         if carries_error_body && constant.is_some() {
             let function = format_ident!(
                 "{}",

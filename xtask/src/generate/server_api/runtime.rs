@@ -153,6 +153,7 @@ pub fn api_error(error: &ErrorBody) -> TokenStream {
         component,
         from_message,
         items,
+        ..
     } = error;
     let type_doc = match component {
         Some(name) => format!(

@@ -1,0 +1,206 @@
+//! `cargo xtask corpus [DIR]`: generates a standalone workspace for every spec of a corpus,
+//! builds it, runs its conformance test, and writes the results to `docs/corpus.md`.
+//!
+//! The corpus is not copied into the project: it is read from `DIR`, `REFACTOR_SPEC_CORPUS`, or
+//! `../shared/specs`. Workspaces go under `target/corpus/`, built with one shared target
+//! directory so the libraries compile once.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::Context as _;
+
+use crate::codegen::SpecInput;
+use crate::standalone::Standalone;
+use crate::write::Mode;
+
+/// Where the corpus is when no directory is given.
+pub fn default_corpus_dir(workspace_root: &Path) -> PathBuf {
+    std::env::var_os("REFACTOR_SPEC_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root.join("../shared/specs"))
+}
+
+/// The specs of a corpus directory (YAML and JSON files), sorted by name; a file is itself.
+pub fn corpus_specs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    if dir.is_file() {
+        return Ok(vec![dir.to_owned()]);
+    }
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("failed to read the corpus at {}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml" || ext == "json")
+        })
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// How far one spec got.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Generation failed with this (located) error.
+    NotGenerated(String),
+    /// The generated workspace does not compile.
+    DoesNotCompile(String),
+    /// It compiles, but its conformance test fails.
+    ConformanceFails(String),
+    /// Everything passes.
+    Passes,
+}
+
+/// One row of the corpus table.
+#[derive(Debug, Clone)]
+pub struct CorpusResult {
+    /// The spec's file name.
+    pub file: String,
+    /// The warnings generation printed.
+    pub warnings: Vec<String>,
+    /// How far it got.
+    pub outcome: Outcome,
+}
+
+/// Generates, builds and tests every spec of `specs`, under `scratch`.
+pub fn run_corpus(specs: &[PathBuf], scratch: &Path) -> anyhow::Result<Vec<CorpusResult>> {
+    let target_dir = scratch.join("target");
+    let mut results = Vec::new();
+    for spec in specs {
+        let file = spec
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = file.split('.').next().unwrap_or("spec").to_owned();
+        let out = scratch.join(&stem);
+        eprintln!("corpus: {file}");
+        let standalone = Standalone {
+            input: SpecInput {
+                spec: spec.clone(),
+                label: file.clone(),
+                overlay: None,
+            },
+            out: out.clone(),
+            name: None,
+        };
+        let (files, warnings) = match standalone.generate_with_warnings() {
+            Ok(generated) => generated,
+            Err(error) => {
+                results.push(CorpusResult {
+                    file,
+                    warnings: Vec::new(),
+                    outcome: Outcome::NotGenerated(format!("{error:#}")),
+                });
+                continue;
+            }
+        };
+        standalone
+            .write_files(&files, Mode::Write)
+            .with_context(|| format!("failed to write {}", out.display()))?;
+        let manifest = out.join("Cargo.toml");
+        let outcome = match cargo(&manifest, &target_dir, &["test", "--no-run"])? {
+            Err(log) => Outcome::DoesNotCompile(log),
+            Ok(()) => match cargo(&manifest, &target_dir, &["test"])? {
+                Err(log) => Outcome::ConformanceFails(log),
+                Ok(()) => Outcome::Passes,
+            },
+        };
+        results.push(CorpusResult {
+            file,
+            warnings,
+            outcome,
+        });
+    }
+    Ok(results)
+}
+
+/// Runs cargo on a generated workspace; `Err(tail of the output)` when it fails.
+fn cargo(manifest: &Path, target_dir: &Path, args: &[&str]) -> anyhow::Result<Result<(), String>> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args(args)
+        .arg("--manifest-path")
+        .arg(manifest)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output()
+        .with_context(|| format!("failed to run cargo {}", args.join(" ")))?;
+    if output.status.success() {
+        return Ok(Ok(()));
+    }
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let interesting: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            line.starts_with("error")
+                || line.contains("panicked")
+                || line.contains("disagreement")
+                || line.trim_start().starts_with("- ")
+        })
+        .take(12)
+        .collect();
+    Ok(Err(interesting.join("\n")))
+}
+
+/// The results as the Markdown page `docs/corpus.md`.
+pub fn render_markdown(results: &[CorpusResult], command: &str) -> String {
+    let mut page = String::from(
+        "# Corpus results\n\nEvery spec of the public corpus (`../shared/specs/`, not copied into the project), \
+         generated into a standalone workspace, built, and put through that workspace's own conformance test \
+         (the trait's OpenAPI agrees with the spec under the shared comparison; every client call reaches its \
+         endpoint on a stub server).\n\n",
+    );
+    let _ = writeln!(
+        page,
+        "Reproduce with `{command}`; this page is its output.\n"
+    );
+    page.push_str(
+        "| spec | generated | compiles | conformance | warnings |\n|---|---|---|---|---|\n",
+    );
+    for result in results {
+        let (generated, compiles, conformance) = match &result.outcome {
+            Outcome::NotGenerated(_) => ("no", "-", "-"),
+            Outcome::DoesNotCompile(_) => ("yes", "no", "-"),
+            Outcome::ConformanceFails(_) => ("yes", "yes", "no"),
+            Outcome::Passes => ("yes", "yes", "passes"),
+        };
+        let _ = writeln!(
+            page,
+            "| `{}` | {generated} | {compiles} | {conformance} | {} |",
+            result.file,
+            result.warnings.len()
+        );
+    }
+    let passing = results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Passes))
+        .count();
+    let _ = writeln!(page, "\n{passing} of {} specs pass.\n", results.len());
+    for result in results {
+        if result.warnings.is_empty() && matches!(result.outcome, Outcome::Passes) {
+            continue;
+        }
+        let _ = writeln!(page, "## `{}`\n", result.file);
+        match &result.outcome {
+            Outcome::Passes => {}
+            Outcome::NotGenerated(log)
+            | Outcome::DoesNotCompile(log)
+            | Outcome::ConformanceFails(log) => {
+                let _ = writeln!(page, "```text\n{}\n```\n", log.trim());
+            }
+        }
+        if !result.warnings.is_empty() {
+            let _ = writeln!(page, "Degraded, with a warning each:\n");
+            for warning in &result.warnings {
+                let _ = writeln!(page, "- {}", warning.trim_start_matches("warning: "));
+            }
+            page.push('\n');
+        }
+    }
+    page
+}
