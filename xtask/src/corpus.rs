@@ -83,7 +83,8 @@ pub fn run_corpus(specs: &[PathBuf], scratch: &Path) -> anyhow::Result<Vec<Corpu
                 overlay: None,
             },
             out: out.clone(),
-            name: None,
+            // Named after the file: two specs may share a title (both petstores do).
+            name: Some(stem.clone()),
         };
         let (files, warnings) = match standalone.generate_with_warnings() {
             Ok(generated) => generated,

@@ -158,10 +158,13 @@ impl Standalone {
                     crate_manifest(
                         &format!("{k}-client"),
                         &[
+                            "base64",
                             "bytes",
                             "chrono",
+                            "futures",
                             "futures-core",
                             "progenitor-client",
+                            "rand",
                             "reqwest",
                             "serde",
                             "serde_json",
@@ -312,10 +315,13 @@ fn workspace_manifest(prefix: &str, spec_crate: &Path) -> anyhow::Result<String>
         .context("this workspace's Cargo.toml has no [workspace.dependencies]")?;
     let mut lines = String::new();
     for name in [
+        "base64",
         "bytes",
         "chrono",
         "dropshot",
+        "futures",
         "futures-core",
+        "rand",
         "http",
         "progenitor-client",
         "regress",

@@ -268,6 +268,10 @@ impl ::schemars::JsonSchema for ApiError {
         <::refactor_types::ErrorBody as ::schemars::JsonSchema>::schema_name()
     }
 
+    fn is_referenceable() -> bool {
+        <::refactor_types::ErrorBody as ::schemars::JsonSchema>::is_referenceable()
+    }
+
     fn schema_id() -> ::std::borrow::Cow<'static, str> {
         <::refactor_types::ErrorBody as ::schemars::JsonSchema>::schema_id()
     }

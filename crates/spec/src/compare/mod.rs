@@ -98,12 +98,18 @@ fn compare_document(spec: &Value, implementation: &Value, walk: &mut SchemaWalk<
             implementation.pointer(&format!("/info/{key}")),
         );
         if e != a {
+            let version_as_semver = key == "version"
+                && e.and_then(Value::as_str).map(semver_text).as_deref()
+                    == a.and_then(Value::as_str);
             walk.report(
                 root.then(Segment::Document("info".into()))
                     .then(Segment::Keyword(key.into())),
                 e,
                 a,
-                Facts::default(),
+                Facts {
+                    version_as_semver,
+                    ..Facts::default()
+                },
             );
         }
     }
@@ -451,7 +457,8 @@ fn compare_responses(
     }
 }
 
-/// Compares the `content` maps of two bodies, media type by media type.
+/// Compares the `content` maps of two bodies by kind (rule media-types-by-kind): JSON media
+/// types as `application/json`, everything else as bytes, whose schemas are not compared.
 fn compare_content(
     place: &Place,
     expected: &Value,
@@ -459,23 +466,32 @@ fn compare_content(
     walk: &mut SchemaWalk<'_>,
     facts: Facts,
 ) {
-    let empty = Map::new();
-    let e = expected
-        .get("content")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let a = actual
-        .get("content")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let media_types: BTreeSet<&String> = e.keys().chain(a.keys()).collect();
-    for media_type in media_types {
-        let media_place = place.then(Segment::Media(media_type.clone()));
-        match (e.get(media_type), a.get(media_type)) {
-            (Some(e), Some(a)) => {
-                let schema = |m: &Value| m.get("schema").cloned().unwrap_or(Value::Bool(true));
-                walk.compare(&media_place, &schema(e), &schema(a), facts);
-            }
+    let by_kind = |body: &Value| -> BTreeMap<&'static str, Value> {
+        let mut kinds = BTreeMap::new();
+        for (media_type, media) in body
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let (kind, schema) = if crate::normalize::is_json_media_type(media_type) {
+                (
+                    "application/json",
+                    media.get("schema").cloned().unwrap_or(Value::Bool(true)),
+                )
+            } else {
+                ("application/octet-stream", Value::Bool(true))
+            };
+            kinds.entry(kind).or_insert(schema);
+        }
+        kinds
+    };
+    let (e, a) = (by_kind(expected), by_kind(actual));
+    let kinds: BTreeSet<&&str> = e.keys().chain(a.keys()).collect();
+    for kind in kinds {
+        let media_place = place.then(Segment::Media((*kind).to_owned()));
+        match (e.get(*kind), a.get(*kind)) {
+            (Some(e), Some(a)) => walk.compare(&media_place, e, a, facts),
             (e, a) => walk.report(media_place, e, a, facts),
         }
     }

@@ -104,6 +104,16 @@ pub const RULES: &[Rule] = &[
         }),
     },
     Rule {
+        name: "error-bodies-on-all-errors",
+        why: "dropshot documents the endpoint's error body on every error response; the server \
+              sends a spec error response that has no content as the spec says, without a body",
+        allows: Some(|d, facts| {
+            facts.error_response
+                && d.expected.is_none()
+                && matches!(d.place.last(), Some(Segment::Media(_)))
+        }),
+    },
+    Rule {
         name: "error-response-description",
         why: "dropshot describes its shared error responses by the error type's name; the spec's \
               per-status descriptions are documentation only",
@@ -159,10 +169,26 @@ pub const RULES: &[Rule] = &[
         }),
     },
     Rule {
-        name: "schemars-titles",
-        why: "schemars titles the schemas of unnamed Rust types (`Array_of_RunGoldLabel`, \
-              `String`); a title is an annotation",
-        allows: Some(|d, _| keyword(d) == Some("title") && d.expected.is_none()),
+        name: "titles-are-annotations",
+        why: "a title is an annotation: typify names types after spec titles, and schemars titles \
+              the schemas of unnamed Rust types (`Array_of_RunGoldLabel`)",
+        allows: Some(|d, _| keyword(d) == Some("title")),
+    },
+    Rule {
+        name: "request-bodies-required",
+        why: "dropshot's `TypedBody` documents its body as required, and the generated client \
+              always sends one",
+        allows: Some(|d, _| {
+            keyword(d) == Some("required")
+                && d.actual == Some(Value::Bool(true))
+                && d.place.0.iter().any(|s| matches!(s, Segment::RequestBody))
+        }),
+    },
+    Rule {
+        name: "media-types-by-kind",
+        why: "dropshot documents JSON as `application/json` (without parameters such as \
+              `charset`) and any other body as bytes; bodies are compared by kind",
+        allows: None,
     },
     Rule {
         name: "numeric-width-chosen",

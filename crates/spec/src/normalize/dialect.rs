@@ -84,7 +84,46 @@ fn rewrite_schema(
     rewrite_pattern_properties(pointer, schema, warnings);
     rewrite_nullable_alternative(schema);
     drop_union_default(pointer, schema, warnings);
+    drop_required_without_property(pointer, schema, warnings);
     Ok(())
+}
+
+/// `required` naming a property the schema does not declare: a spec mistake that typify would
+/// turn into a required field of any type. Dropping the entry accepts every instance the spec
+/// accepted.
+fn drop_required_without_property(
+    pointer: &Pointer,
+    schema: &mut Map<String, Value>,
+    warnings: &mut Vec<Warning>,
+) {
+    let Some(Value::Object(properties)) = schema.get("properties") else {
+        return;
+    };
+    let declared: Vec<String> = properties.keys().cloned().collect();
+    let Some(Value::Array(required)) = schema.get_mut("required") else {
+        return;
+    };
+    let missing: Vec<String> = required
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|name| !declared.iter().any(|d| d == name))
+        .map(str::to_owned)
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    required.retain(|name| {
+        name.as_str()
+            .is_none_or(|name| !missing.iter().any(|m| m == name))
+    });
+    if required.is_empty() {
+        schema.remove("required");
+    }
+    warnings.push(Warning::new(
+        &pointer.key("required"),
+        "required",
+        format!("dropped {missing:?}: required but not among the schema's properties"),
+    ));
 }
 
 /// A non-null `default` beside a reference or a union: typify checks defaults against the
@@ -375,6 +414,18 @@ mod tests {
         assert_eq!(
             schema,
             json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn required_names_without_a_property_are_dropped_with_a_warning() {
+        let (schema, warnings) =
+            rewrite(json!({"type": "object", "required": ["a", "ghost"], "properties": {"a": {}}}))
+                .expect("rewrite");
+        assert_eq!(schema["required"], json!(["a"]));
+        assert_eq!(
+            warnings[0].0.pointer.as_str(),
+            "/components/schemas/S/required"
         );
     }
 

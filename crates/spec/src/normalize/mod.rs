@@ -6,6 +6,7 @@
 //! 2. [`dialect`]: 3.1 schema keywords in their 3.0 form;
 //! 3. [`parameters`]: path-level parameters copied into each operation; non-scalar parameters
 //!    (which dropshot cannot read) sent as strings;
+//!    [`routes`]: paths as dropshot's router holds them;
 //! 4. [`responses`] and [`request_bodies`]: malformed responses repaired and request bodies
 //!    brought to forms client and server handle (with warnings);
 //! 5. [`operation_ids`]: a derived id for every operation without one;
@@ -20,6 +21,7 @@ mod parameters;
 mod request_bodies;
 mod response_kinds;
 mod responses;
+mod routes;
 mod schema_walk;
 mod version;
 
@@ -47,6 +49,7 @@ pub fn normalize(document: &Value) -> Result<Normalized, SpecError> {
     dialect::to_openapi_30_schemas(&mut document, &mut warnings)?;
     parameters::inline_path_parameters(&mut document)?;
     parameters::scalar_parameters(&mut document, &mut warnings)?;
+    routes::routable_paths(&mut document, &mut warnings)?;
     responses::repair_responses(&mut document, &mut warnings)?;
     request_bodies::normalize_request_bodies(&mut document, &mut warnings)?;
     operation_ids::assign_operation_ids(&mut document)?;

@@ -283,6 +283,10 @@ pub fn api_error(error: &ErrorBody) -> TokenStream {
                 <#type_path as ::schemars::JsonSchema>::schema_name()
             }
 
+            fn is_referenceable() -> bool {
+                <#type_path as ::schemars::JsonSchema>::is_referenceable()
+            }
+
             fn schema_id() -> ::std::borrow::Cow<'static, str> {
                 <#type_path as ::schemars::JsonSchema>::schema_id()
             }
