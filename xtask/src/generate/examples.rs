@@ -162,16 +162,74 @@ fn string_instance(object: &Map<String, Value>) -> Value {
         "uri" | "url" => "http://localhost/".to_owned(),
         "email" => "someone@example.com".to_owned(),
         "hostname" => "localhost".to_owned(),
-        _ => {
-            let length = object
-                .get("minLength")
-                .and_then(Value::as_u64)
-                .unwrap_or(1)
-                .max(1);
-            "x".repeat(usize::try_from(length).unwrap_or(1))
-        }
+        _ => match object.get("pattern").and_then(Value::as_str) {
+            Some(pattern) => matching_string(pattern, object),
+            None => {
+                let length = object
+                    .get("minLength")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(1)
+                    .max(1);
+                "x".repeat(usize::try_from(length).unwrap_or(1))
+            }
+        },
     };
     Value::String(text)
+}
+
+/// Strings that match many real-world patterns (names, slugs, codes, versions, hashes).
+const PATTERN_CANDIDATES: &[&str] = &[
+    "x",
+    "abc",
+    "a1",
+    "abc-def",
+    "abc123",
+    "ABC",
+    "Abc",
+    "a",
+    "0",
+    "1",
+    "00",
+    "v1",
+    "1.0.0",
+    "2000-01-01",
+    "00:00:00",
+    "abc.def",
+    "abc_def",
+    "ab",
+    "aa",
+    "AAA",
+    "x-1",
+    "abc def",
+    "0a",
+    "ff",
+    "deadbeef",
+    "00000000-0000-0000-0000-000000000000",
+    "a@b.c",
+    "http://localhost/",
+    "127.0.0.1",
+    "/",
+    "+1",
+];
+
+/// The first candidate matching `pattern` (ECMA-262, as typify checks it) and the schema's
+/// length bounds; `x` when none does.
+fn matching_string(pattern: &str, object: &Map<String, Value>) -> String {
+    let Ok(regex) = regress::Regex::new(pattern) else {
+        return "x".to_owned();
+    };
+    let min = object.get("minLength").and_then(Value::as_u64).unwrap_or(0);
+    let max = object
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(u64::MAX);
+    PATTERN_CANDIDATES
+        .iter()
+        .find(|candidate| {
+            let length = candidate.chars().count() as u64;
+            (min..=max).contains(&length) && regex.find(candidate).is_some()
+        })
+        .map_or_else(|| "x".to_owned(), |candidate| (*candidate).to_owned())
 }
 
 fn number_instance(object: &Map<String, Value>, integer: bool) -> Value {
@@ -214,6 +272,13 @@ mod tests {
             pet,
             json!({"id": "00000000-0000-0000-0000-000000000000", "born": "2000-01-01", "kind": "cat"})
         );
+    }
+
+    #[test]
+    fn patterned_strings_get_a_matching_example() {
+        let name =
+            json!({"type": "string", "pattern": "^[a-z][a-z0-9-]*[a-zA-Z0-9]$", "maxLength": 63});
+        assert_eq!(example_instance(&Value::Null, &name), json!("abc"));
     }
 
     #[test]

@@ -90,28 +90,44 @@ pub fn generate_harness(
             missing
         }
 
-        fn record<T, E: ::std::fmt::Debug>(
+        fn record<T, E>(
             missing: &mut Vec<(&'static str, String)>,
             operation: &'static str,
             result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
         ) {
             match result {
                 Err(error) if error.status().map(|s| s.as_u16()) == Some(501) => {}
-                Err(error) => missing.push((operation, error.to_string())),
+                Err(error) => missing.push((operation, describe(&error))),
                 Ok(_) => missing.push((operation, "succeeded; the stub answers 501".to_owned())),
             }
         }
 
         /// A WebSocket channel is reached when the upgrade succeeds.
         #[allow(dead_code)]
-        fn record_upgrade<T, E: ::std::fmt::Debug>(
+        fn record_upgrade<T, E>(
             missing: &mut Vec<(&'static str, String)>,
             operation: &'static str,
             result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
         ) {
             if let Err(error) = result {
-                missing.push((operation, error.to_string()));
+                missing.push((operation, describe(&error)));
             }
+        }
+
+        /// What went wrong with a call, without requiring the error body to be printable.
+        fn describe<E>(error: &::progenitor_client::Error<E>) -> String {
+            use ::progenitor_client::Error;
+            let kind = match error {
+                Error::InvalidRequest(message) => format!("invalid request: {message}"),
+                Error::Custom(message) => format!("custom error: {message}"),
+                Error::CommunicationError(e) => format!("communication error: {e}"),
+                Error::InvalidUpgrade(e) => format!("invalid upgrade: {e}"),
+                Error::ErrorResponse(_) => "error response".to_owned(),
+                Error::ResponseBodyError(e) => format!("response body error: {e}"),
+                Error::InvalidResponsePayload(_, e) => format!("invalid response payload: {e}"),
+                Error::UnexpectedResponse(_) => "unexpected response".to_owned(),
+            };
+            format!("{kind} (status {:?})", error.status())
         }
 
         /// A value of the parameter type the call site expects, from its JSON.

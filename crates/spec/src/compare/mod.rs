@@ -267,7 +267,16 @@ fn compare_operation(
     }
     compare_parameters(place, spec, implementation, expected, actual, walk);
     compare_request_body(place, spec, implementation, expected, actual, walk);
-    compare_responses(place, spec, implementation, expected, actual, walk);
+    let websocket_operation = actual.contains_key("x-dropshot-websocket");
+    compare_responses(
+        place,
+        spec,
+        implementation,
+        expected,
+        actual,
+        websocket_operation,
+        walk,
+    );
 }
 
 fn compare_parameters(
@@ -384,6 +393,7 @@ fn compare_responses(
     implementation: &Value,
     expected: &Map<String, Value>,
     actual: &Map<String, Value>,
+    websocket_operation: bool,
     walk: &mut SchemaWalk<'_>,
 ) {
     let empty = Map::new();
@@ -418,6 +428,7 @@ fn compare_responses(
         let facts = Facts {
             error_response,
             additional_success: !error_response && success_documented,
+            websocket_operation,
             ..Facts::default()
         };
         let Some((actual_status, actual_response)) = candidates.iter().find_map(|c| {
@@ -451,7 +462,10 @@ fn compare_responses(
                 place.then(Segment::Response(status.clone())),
                 None,
                 Some(response),
-                Facts::default(),
+                Facts {
+                    websocket_operation,
+                    ..Facts::default()
+                },
             );
         }
     }

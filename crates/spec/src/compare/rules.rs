@@ -29,6 +29,8 @@ pub struct Facts {
     /// The difference is a non-error response the implementation does not document, beside a
     /// success response it does.
     pub additional_success: bool,
+    /// The difference is inside a WebSocket channel operation (`x-dropshot-websocket`).
+    pub websocket_operation: bool,
 }
 
 /// Formats typify gives integers and numbers whose spec leaves the width open.
@@ -58,6 +60,17 @@ fn keyword(difference: &Difference) -> Option<&str> {
     match difference.place.last() {
         Some(Segment::Keyword(keyword)) => Some(keyword.as_str()),
         _ => None,
+    }
+}
+
+/// A numeric format typify chose where the spec left the width open (or said `uint`/`int`).
+fn width_chosen(expected: Option<&Value>, actual: Option<&Value>) -> bool {
+    let actual = actual.and_then(Value::as_str);
+    match expected.and_then(Value::as_str) {
+        None => actual.is_some_and(|f| NUMERIC_FORMATS.contains(&f)),
+        Some("uint") => actual.is_some_and(|f| f.starts_with("uint")),
+        Some("int") => actual.is_some_and(|f| f.starts_with("int")),
+        Some(_) => false,
     }
 }
 
@@ -101,6 +114,27 @@ pub const RULES: &[Rule] = &[
         allows: Some(|d, _| {
             d.expected.is_none()
                 && matches!(d.place.last(), Some(Segment::Response(status)) if status == "4XX" || status == "5XX")
+        }),
+    },
+    Rule {
+        name: "channel-responses",
+        why: "dropshot documents a WebSocket channel itself: its `101` without content, and its \
+              errors (answered by dropshot before the upgrade) with its own `HttpError` body, named \
+              `Error` (or `Error2` beside a spec `Error`)",
+        allows: Some(|d, facts| {
+            let in_response = d.place.0.iter().any(|s| matches!(s, Segment::Response(_)));
+            let dropshot_error = matches!(d.place.last(), Some(Segment::Component(name)) if name.starts_with("Error"))
+                && d.expected.is_none()
+                && d.actual
+                    .as_ref()
+                    .and_then(|a| a.get("properties"))
+                    .and_then(Value::as_object)
+                    .is_some_and(|p| {
+                        p.contains_key("request_id")
+                            && p.contains_key("message")
+                            && p.contains_key("error_code")
+                    });
+            (facts.websocket_operation && in_response) || dropshot_error
         }),
     },
     Rule {
@@ -153,6 +187,12 @@ pub const RULES: &[Rule] = &[
         allows: None,
     },
     Rule {
+        name: "unions-as-untagged-enums",
+        why: "typify turns a `oneOf` into an enum that serde reads untagged, which schemars \
+              documents as `anyOf`; the alternatives are compared one by one",
+        allows: None,
+    },
+    Rule {
         name: "component-names-as-rust-types",
         why: "components are compared under the Rust name typify gives them (`run-label` and \
               `RunLabel` are one type)",
@@ -166,6 +206,21 @@ pub const RULES: &[Rule] = &[
             keyword(d) == Some("description")
                 && d.expected.is_none()
                 && is_type_name_doc(d.actual.as_ref())
+        }),
+    },
+    Rule {
+        name: "descriptions-moved",
+        why: "typify and schemars move schema descriptions (a field's doc sits beside its \
+              reference, an enum variant's on the enum); a description present on one side only \
+              is compared nowhere, two different descriptions are a disagreement",
+        allows: Some(|d, _| {
+            keyword(d) == Some("description")
+                && (d.expected.is_none() || d.actual.is_none())
+                && !d
+                    .place
+                    .0
+                    .iter()
+                    .any(|s| matches!(s, Segment::Parameter { .. }))
         }),
     },
     Rule {
@@ -196,13 +251,7 @@ pub const RULES: &[Rule] = &[
               (`i64`, `u64`, `f64`) and schemars documents its format (and `minimum: 0` for \
               unsigned types); the wire values are the same",
         allows: Some(|d, _| match keyword(d) {
-            Some("format") => {
-                d.expected.is_none()
-                    && d.actual
-                        .as_ref()
-                        .and_then(Value::as_str)
-                        .is_some_and(|f| NUMERIC_FORMATS.contains(&f))
-            }
+            Some("format") => width_chosen(d.expected.as_ref(), d.actual.as_ref()),
             Some("minimum") => {
                 d.expected.is_none() && d.actual.as_ref().and_then(Value::as_f64) == Some(0.0)
             }
@@ -229,6 +278,15 @@ pub const RULES: &[Rule] = &[
               what they rely on",
         allows: Some(|d, _| {
             keyword(d).is_some_and(|k| UNENFORCED_BOUNDS.contains(&k)) && d.actual.is_none()
+        }),
+    },
+    Rule {
+        name: "constraints-in-newtypes",
+        why: "typify makes a constrained string (`pattern`, `minLength`, `maxLength`) a newtype \
+              whose constructor and deserializer enforce the constraints; schemars does not \
+              document them",
+        allows: Some(|d, _| {
+            matches!(keyword(d), Some("pattern" | "minLength" | "maxLength")) && d.actual.is_none()
         }),
     },
     Rule {

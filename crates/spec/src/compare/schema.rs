@@ -127,7 +127,14 @@ impl<'a> SchemaWalk<'a> {
             }
             (Some(expected_name), None) => {
                 if let Some(resolved) = component(self.spec, expected_name) {
-                    let merged = with_siblings(resolved, &expected);
+                    let mut merged = with_siblings(resolved, &expected);
+                    // Rule aliases-inline: a transparent newtype's schema is its inner type's,
+                    // without the newtype's documentation.
+                    if is_alias(resolved)
+                        && let Some(merged) = merged.as_object_mut()
+                    {
+                        merged.remove("description");
+                    }
                     self.compare(place, &merged, &actual, facts);
                 } else {
                     self.report(
@@ -194,9 +201,16 @@ impl<'a> SchemaWalk<'a> {
             (e, a) => self.report(place.then(Segment::Items), e, a, facts),
         }
         self.compare_additional_properties(place, expected, actual, facts);
-        for keyword in ["allOf", "oneOf", "anyOf"] {
-            self.compare_alternatives(place, keyword, expected, actual, facts);
-        }
+        self.compare_alternatives(place, "allOf", expected, actual, facts);
+        // Rule unions-as-untagged-enums: a `oneOf` and an `anyOf` are one union.
+        let union = |schema: &Map<String, Value>| {
+            let mut union = schema.clone();
+            if let Some(alternatives) = union.remove("oneOf") {
+                union.insert("anyOf".to_owned(), alternatives);
+            }
+            union
+        };
+        self.compare_alternatives(place, "anyOf", &union(expected), &union(actual), facts);
         if let (Some(e), Some(a)) = (expected.get("not"), actual.get("not")) {
             self.compare(&place.then(Segment::Keyword("not".into())), e, a, facts);
         } else if expected.contains_key("not") || actual.contains_key("not") {
@@ -323,7 +337,7 @@ impl<'a> SchemaWalk<'a> {
             expected.get("additionalProperties"),
             actual.get("additionalProperties"),
         );
-        if open(e) && open(a) {
+        if (open(e) && open(a)) || e == a {
             return;
         }
         match (e, a) {
@@ -382,7 +396,8 @@ fn is_alias(schema: &Value) -> bool {
     let is_named = ["enum", "oneOf", "anyOf", "allOf", "$ref"]
         .iter()
         .any(|k| object.contains_key(*k));
-    !is_object && !is_named && object.contains_key("type")
+    let unit = object.get("enum") == Some(&Value::Array(vec![Value::Null]));
+    unit || (!is_object && !is_named && object.contains_key("type"))
 }
 
 /// The schema's `type`, or the one its other keywords imply.
@@ -390,10 +405,10 @@ fn implied_type(schema: &Map<String, Value>) -> Option<Value> {
     if let Some(ty) = schema.get("type") {
         return Some(ty.clone());
     }
+    // An enum of strings is a string; `enum: [null]` is how dropshot writes `()`, as a string.
     if let Some(Value::Array(values)) = schema.get("enum")
         && !values.is_empty()
         && values.iter().all(|v| v.is_string() || v.is_null())
-        && values.iter().any(Value::is_string)
     {
         return Some(Value::String("string".to_owned()));
     }
@@ -489,9 +504,13 @@ fn unwrap_single_all_of(schema: &Value) -> Value {
 /// `base` with the keywords of `wrapper` other than `$ref` laid over it.
 fn with_siblings(base: &Value, wrapper: &Value) -> Value {
     let mut merged = base.as_object().cloned().unwrap_or_default();
+    // Beside a `$ref`, OpenAPI 3.0 ignores other keywords; annotations there document the
+    // reference, not the schema, and are not compared.
+    let beside_reference = wrapper.get("$ref").is_some();
     if let Some(wrapper) = wrapper.as_object() {
         for (key, value) in wrapper {
-            if key != "$ref" {
+            let annotation = matches!(key.as_str(), "description" | "title" | "example");
+            if key != "$ref" && !(beside_reference && annotation) {
                 merged.insert(key.clone(), value.clone());
             }
         }

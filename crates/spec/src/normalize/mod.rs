@@ -48,6 +48,7 @@ pub fn normalize(document: &Value) -> Result<Normalized, SpecError> {
     version::to_openapi_303(&mut document, &mut warnings)?;
     dialect::to_openapi_30_schemas(&mut document, &mut warnings)?;
     parameters::inline_path_parameters(&mut document)?;
+    parameters::path_parameters_match_template(&mut document, &mut warnings)?;
     parameters::scalar_parameters(&mut document, &mut warnings)?;
     routes::routable_paths(&mut document, &mut warnings)?;
     responses::repair_responses(&mut document, &mut warnings)?;

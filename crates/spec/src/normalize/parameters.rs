@@ -150,6 +150,82 @@ fn is_scalar(document: &Value, schema: &Value) -> bool {
     }
 }
 
+/// Makes each operation's path parameters the variables of its path template: a variable
+/// without a declared parameter gets a string one, a declared path parameter the template does
+/// not name is dropped; both with a warning (progenitor panics on either).
+pub(crate) fn path_parameters_match_template(
+    document: &mut Value,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), SpecError> {
+    let mut edits = Vec::new();
+    for address in super::operations::operation_addresses(document) {
+        let variables: Vec<String> = address
+            .path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(str::to_owned)
+            .collect();
+        let parameters_pointer = address.pointer.key("parameters");
+        let parameters = match document.pointer(parameters_pointer.as_str()) {
+            Some(Value::Array(parameters)) => parameters.clone(),
+            _ => Vec::new(),
+        };
+        let mut kept = Vec::new();
+        let mut declared = Vec::new();
+        for (index, parameter) in parameters.into_iter().enumerate() {
+            let at = parameters_pointer.index(index);
+            let resolved = deref(document, &parameter, &at)?;
+            let (name, location) = (
+                resolved
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                resolved
+                    .get("in")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            );
+            if location == "path" && !variables.contains(&name) {
+                warnings.push(Warning::new(
+                    &at,
+                    "in: path",
+                    format!("dropped: the path template has no `{{{name}}}`"),
+                ));
+                continue;
+            }
+            if location == "path" {
+                declared.push(name);
+            }
+            kept.push(parameter);
+        }
+        for variable in variables.iter().filter(|v| !declared.contains(v)) {
+            warnings.push(Warning::new(
+                &address.pointer,
+                "path",
+                format!(
+                    "`{{{variable}}}` has no declared parameter; documented as a required string"
+                ),
+            ));
+            kept.push(serde_json::json!({"name": variable, "in": "path", "required": true, "schema": {"type": "string"}}));
+        }
+        edits.push((parameters_pointer, kept));
+    }
+    for (pointer, parameters) in edits {
+        let Some((operation_pointer, _)) = pointer.as_str().rsplit_once('/') else {
+            continue;
+        };
+        if let Some(Value::Object(operation)) = document.pointer_mut(operation_pointer) {
+            if parameters.is_empty() {
+                operation.remove("parameters");
+            } else {
+                operation.insert("parameters".to_owned(), Value::Array(parameters));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A parameter's identity: its name and location.
 fn parameter_key(
     document: &Value,
@@ -220,6 +296,20 @@ mod tests {
             warnings[0].0.pointer.as_str(),
             "/paths/~1a/get/parameters/0/schema"
         );
+    }
+
+    #[test]
+    fn template_variables_and_path_parameters_are_made_to_match() {
+        let mut document = json!({"paths": {"/a/{id}": {"post": {"parameters": [
+            {"name": "gone", "in": "path", "required": true, "schema": {"type": "string"}}
+        ]}}}});
+        let mut warnings = Vec::new();
+        path_parameters_match_template(&mut document, &mut warnings).expect("matched");
+        assert_eq!(
+            document["paths"]["/a/{id}"]["post"]["parameters"],
+            json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}])
+        );
+        assert_eq!(warnings.len(), 2);
     }
 
     #[test]
