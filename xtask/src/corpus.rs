@@ -64,8 +64,13 @@ pub struct CorpusResult {
     pub outcome: Outcome,
 }
 
-/// Generates, builds and tests every spec of `specs`, under `scratch`.
-pub fn run_corpus(specs: &[PathBuf], scratch: &Path) -> anyhow::Result<Vec<CorpusResult>> {
+/// Generates, builds and tests every spec of `specs`, under `scratch`. A spec with an overlay
+/// in `overlays` (`<stem>.overlay.yaml`) runs a second time with it.
+pub fn run_corpus(
+    specs: &[PathBuf],
+    overlays: &Path,
+    scratch: &Path,
+) -> anyhow::Result<Vec<CorpusResult>> {
     let target_dir = scratch.join("target");
     let mut results = Vec::new();
     for spec in specs {
@@ -74,47 +79,74 @@ pub fn run_corpus(specs: &[PathBuf], scratch: &Path) -> anyhow::Result<Vec<Corpu
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let stem = file.split('.').next().unwrap_or("spec").to_owned();
-        let out = scratch.join(&stem);
-        eprintln!("corpus: {file}");
-        let standalone = Standalone {
-            input: SpecInput {
-                spec: spec.clone(),
-                label: file.clone(),
-                overlay: None,
-            },
-            out: out.clone(),
-            // Named after the file: two specs may share a title (both petstores do).
-            name: Some(stem.clone()),
-        };
-        let (files, warnings) = match standalone.generate_with_warnings() {
-            Ok(generated) => generated,
-            Err(error) => {
-                results.push(CorpusResult {
-                    file,
-                    warnings: Vec::new(),
-                    outcome: Outcome::NotGenerated(format!("{error:#}")),
-                });
-                continue;
-            }
-        };
-        standalone
-            .write_files(&files, Mode::Write)
-            .with_context(|| format!("failed to write {}", out.display()))?;
-        let manifest = out.join("Cargo.toml");
-        let outcome = match cargo(&manifest, &target_dir, &["test", "--no-run"])? {
-            Err(log) => Outcome::DoesNotCompile(log),
-            Ok(()) => match cargo(&manifest, &target_dir, &["test"])? {
-                Err(log) => Outcome::ConformanceFails(log),
-                Ok(()) => Outcome::Passes,
-            },
-        };
-        results.push(CorpusResult {
-            file,
-            warnings,
-            outcome,
-        });
+        results.push(run_one(spec, &file, &stem, None, scratch, &target_dir)?);
+        let overlay = overlays.join(format!("{stem}.overlay.yaml"));
+        if overlay.is_file() {
+            let label = format!("{file}` + `corpus-overlays/{stem}.overlay.yaml");
+            results.push(run_one(
+                spec,
+                &label,
+                &format!("{stem}-overlaid"),
+                Some(overlay),
+                scratch,
+                &target_dir,
+            )?);
+        }
     }
     Ok(results)
+}
+
+fn run_one(
+    spec: &Path,
+    label: &str,
+    name: &str,
+    overlay: Option<PathBuf>,
+    scratch: &Path,
+    target_dir: &Path,
+) -> anyhow::Result<CorpusResult> {
+    eprintln!("corpus: {label}");
+    let out = scratch.join(name);
+    let file_label = spec
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let standalone = Standalone {
+        input: SpecInput {
+            spec: spec.to_owned(),
+            label: file_label,
+            overlay,
+        },
+        out: out.clone(),
+        // Named after the file: two specs may share a title (both petstores do).
+        name: Some(name.to_owned()),
+    };
+    let file = label.to_owned();
+    let (files, warnings) = match standalone.generate_with_warnings() {
+        Ok(generated) => generated,
+        Err(error) => {
+            return Ok(CorpusResult {
+                file,
+                warnings: Vec::new(),
+                outcome: Outcome::NotGenerated(format!("{error:#}")),
+            });
+        }
+    };
+    standalone
+        .write_files(&files, Mode::Write)
+        .with_context(|| format!("failed to write {}", out.display()))?;
+    let manifest = out.join("Cargo.toml");
+    let outcome = match cargo(&manifest, target_dir, &["test", "--no-run"])? {
+        Err(log) => Outcome::DoesNotCompile(log),
+        Ok(()) => match cargo(&manifest, target_dir, &["test"])? {
+            Err(log) => Outcome::ConformanceFails(log),
+            Ok(()) => Outcome::Passes,
+        },
+    };
+    Ok(CorpusResult {
+        file,
+        warnings,
+        outcome,
+    })
 }
 
 /// Runs cargo on a generated workspace; `Err(tail of the output)` when it fails.
@@ -177,11 +209,30 @@ pub fn render_markdown(results: &[CorpusResult], command: &str) -> String {
             result.warnings.len()
         );
     }
-    let passing = results
+    let (overlaid, plain): (Vec<&CorpusResult>, Vec<&CorpusResult>) = results
         .iter()
-        .filter(|r| matches!(r.outcome, Outcome::Passes))
-        .count();
-    let _ = writeln!(page, "\n{passing} of {} specs pass.\n", results.len());
+        .partition(|r| r.file.contains("corpus-overlays/"));
+    let passing = |rows: &[&CorpusResult]| {
+        rows.iter()
+            .filter(|r| matches!(r.outcome, Outcome::Passes))
+            .count()
+    };
+    let _ = writeln!(
+        page,
+        "\n{} of {} specs pass as published.",
+        passing(&plain),
+        plain.len()
+    );
+    if !overlaid.is_empty() {
+        let _ = writeln!(
+            page,
+            "With the project's overlays (`corpus-overlays/`, which remove the routes dropshot's router \
+             cannot hold), {} of those {} pass too.",
+            passing(&overlaid),
+            overlaid.len()
+        );
+    }
+    page.push('\n');
     for result in results {
         if result.warnings.is_empty() && matches!(result.outcome, Outcome::Passes) {
             continue;

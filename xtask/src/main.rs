@@ -98,7 +98,9 @@ fn run(command: Command) -> anyhow::Result<()> {
             let workspace = Workspace::of_xtask();
             let dir = dir.unwrap_or_else(|| corpus::default_corpus_dir(&workspace.root));
             let specs = corpus::corpus_specs(&dir)?;
-            let results = corpus::run_corpus(&specs, &workspace.root.join("target/corpus"))?;
+            let overlays = workspace.root.join("corpus-overlays");
+            let results =
+                corpus::run_corpus(&specs, &overlays, &workspace.root.join("target/corpus"))?;
             let page = corpus::render_markdown(&results, "cargo xtask corpus");
             if dir.is_file() {
                 // One spec: report, and leave the corpus page alone.

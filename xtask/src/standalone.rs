@@ -364,8 +364,10 @@ fn crate_manifest(name: &str, libraries: &[&str], local: &[&str]) -> String {
         .chain(local)
         .map(|dependency| format!("{dependency}.workspace = true\n"))
         .collect();
+    // Doc comments come from spec descriptions, whose examples are not Rust: no doctests.
     format!(
-        "[package]\nname = \"{name}\"\nversion.workspace = true\nedition.workspace = true\npublish.workspace = true\n\n[dependencies]\n{dependencies}"
+        "[package]\nname = \"{name}\"\nversion.workspace = true\nedition.workspace = true\npublish.workspace = true\n\n\
+         [lib]\ndoctest = false\n\n[dependencies]\n{dependencies}"
     )
 }
 

@@ -187,6 +187,12 @@ pub const RULES: &[Rule] = &[
         allows: None,
     },
     Rule {
+        name: "any-of-structs-merged",
+        why: "typify reads an `anyOf` of structs with distinct properties as one struct of optional \
+              flattened parts; it is compared as the object with all their properties, none required",
+        allows: None,
+    },
+    Rule {
         name: "unions-as-untagged-enums",
         why: "typify turns a `oneOf` into an enum that serde reads untagged, which schemars \
               documents as `anyOf`; the alternatives are compared one by one",
@@ -209,19 +215,31 @@ pub const RULES: &[Rule] = &[
         }),
     },
     Rule {
-        name: "descriptions-moved",
-        why: "typify and schemars move schema descriptions (a field's doc sits beside its \
-              reference, an enum variant's on the enum); a description present on one side only \
-              is compared nowhere, two different descriptions are a disagreement",
+        name: "schema-descriptions-are-documentation",
+        why: "a schema's description is documentation, and typify and schemars move it (a \
+              field's doc onto the type it names, an inline type documented by its name); schema \
+              descriptions are not compared (operations' and parameters' are)",
         allows: Some(|d, _| {
             keyword(d) == Some("description")
-                && (d.expected.is_none() || d.actual.is_none())
                 && !d
                     .place
                     .0
                     .iter()
                     .any(|s| matches!(s, Segment::Parameter { .. }))
+                && d.place.0.len() > 2
         }),
+    },
+    Rule {
+        name: "required-nullable-as-option",
+        why: "typify makes a required but nullable property an `Option`, which schemars documents \
+              as not required; it is always sent (as null when absent)",
+        allows: None,
+    },
+    Rule {
+        name: "null-alternatives",
+        why: "a union's null-only alternative (`{nullable: true}`) is how the spec makes the union \
+              nullable; typify models it as an optional value, not as an alternative",
+        allows: None,
     },
     Rule {
         name: "titles-are-annotations",
@@ -277,7 +295,16 @@ pub const RULES: &[Rule] = &[
               (`maximum`, `maxItems`, ...): neither side enforces them; implementations check \
               what they rely on",
         allows: Some(|d, _| {
-            keyword(d).is_some_and(|k| UNENFORCED_BOUNDS.contains(&k)) && d.actual.is_none()
+            let dropped =
+                keyword(d).is_some_and(|k| UNENFORCED_BOUNDS.contains(&k)) && d.actual.is_none();
+            // An unsigned type documents its own `minimum: 0` in place of the spec's bound.
+            let unsigned_floor = keyword(d) == Some("minimum")
+                && d.actual.as_ref().and_then(Value::as_f64) == Some(0.0)
+                && d.expected
+                    .as_ref()
+                    .and_then(Value::as_f64)
+                    .is_some_and(|m| m > 0.0);
+            dropped || unsigned_floor
         }),
     },
     Rule {

@@ -107,11 +107,22 @@ impl<'a> SchemaWalk<'a> {
         // Rule all-of-merged: typify merges an `allOf` of objects into one struct.
         let expected = merge_all_of(self.spec, &expected);
         let actual = merge_all_of(self.implementation, &actual);
+        // Rule any-of-structs-merged: typify reads an `anyOf` of structs as one struct of optional
+        // parts, unless it sees the alternatives exclude each other (then it is a union).
+        let is_union =
+            |schema: &Value| schema.get("anyOf").is_some() || schema.get("oneOf").is_some();
+        let expected = if is_union(&actual) {
+            expected
+        } else {
+            merge_any_of_structs(self.spec, &expected)
+        };
         let expected_ref = reference_name(&expected);
         let actual_ref = reference_name(&actual);
         match (expected_ref, actual_ref) {
             (Some(expected_name), Some(actual_name)) => {
-                // Rule component-names-as-rust-types.
+                // Rule component-names-as-rust-types; a component that only wraps another
+                // reference is that reference's type.
+                let expected_name = &wrapped_reference(self.spec, expected_name);
                 if type_name(expected_name) != actual_name {
                     self.report(
                         place.then(Segment::Keyword("$ref".into())),
@@ -193,7 +204,20 @@ impl<'a> SchemaWalk<'a> {
             facts,
         );
         self.compare_sets(place, "enum", expected, actual, facts);
-        self.compare_sets(place, "required", expected, actual, facts);
+        // Rule required-nullable-as-option: a required nullable property need not be required.
+        let mut expected_required = expected.clone();
+        if let Some(Value::Array(required)) = expected_required.get_mut("required") {
+            let actual_required = actual.get("required").and_then(Value::as_array);
+            let properties = expected.get("properties").and_then(Value::as_object);
+            required.retain(|name| {
+                let nullable = name
+                    .as_str()
+                    .and_then(|n| properties?.get(n))
+                    .is_some_and(|p| p.get("nullable") == Some(&Value::Bool(true)));
+                !nullable || actual_required.is_some_and(|a| a.contains(name))
+            });
+        }
+        self.compare_sets(place, "required", &expected_required, actual, facts);
         self.compare_properties(place, expected, actual, facts);
         match (expected.get("items"), actual.get("items")) {
             (Some(e), Some(a)) => self.compare(&place.then(Segment::Items), e, a, facts),
@@ -375,6 +399,12 @@ impl<'a> SchemaWalk<'a> {
             return;
         }
         for (index, (e, a)) in e.iter().zip(a).enumerate() {
+            // Rule null-alternatives: a null-only alternative makes the union nullable.
+            if e.as_object()
+                .is_some_and(|e| e.len() == 1 && e.get("nullable") == Some(&Value::Bool(true)))
+            {
+                continue;
+            }
             self.compare(
                 &place.then(Segment::Alternative(keyword.into(), index)),
                 e,
@@ -385,19 +415,27 @@ impl<'a> SchemaWalk<'a> {
     }
 }
 
-/// A schema typify turns into a transparent newtype: an array or a scalar, not an object, an
-/// enum or a union.
+/// A schema typify turns into a transparent newtype, which schemars documents inline: anything
+/// but a struct (an object with properties), a union of several alternatives, or an enum.
 fn is_alias(schema: &Value) -> bool {
     let Some(object) = schema.as_object() else {
         return false;
     };
-    let is_object = object.contains_key("properties")
-        || object.get("type").and_then(Value::as_str) == Some("object");
-    let is_named = ["enum", "oneOf", "anyOf", "allOf", "$ref"]
-        .iter()
-        .any(|k| object.contains_key(*k));
-    let unit = object.get("enum") == Some(&Value::Array(vec![Value::Null]));
-    unit || (!is_object && !is_named && object.contains_key("type"))
+    let is_struct = object
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty());
+    let is_union = ["oneOf", "anyOf", "allOf"].iter().any(|k| {
+        object
+            .get(*k)
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.len() > 1)
+    });
+    let is_enum = object
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|values| values.iter().any(|v| !v.is_null()));
+    !is_struct && !is_union && !is_enum
 }
 
 /// The schema's `type`, or the one its other keywords imply.
@@ -483,22 +521,82 @@ fn merge_all_of(document: &Value, schema: &Value) -> Value {
     Value::Object(merged)
 }
 
+/// The component a wrapper component (`anyOf`/`oneOf`/`allOf` of one reference, nothing else
+/// but annotations) stands for, followed to the end; `name` itself otherwise.
+fn wrapped_reference(document: &Value, name: &str) -> String {
+    let mut current = name.to_owned();
+    for _ in 0..8 {
+        let Some(object) = component(document, &current).and_then(Value::as_object) else {
+            break;
+        };
+        let wrapped = ["anyOf", "oneOf", "allOf"].iter().find_map(|keyword| {
+            match object.get(*keyword)?.as_array()?.as_slice() {
+                [only] => reference_name(only).map(str::to_owned),
+                _ => None,
+            }
+        });
+        let only_annotations = object.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "anyOf" | "oneOf" | "allOf" | "description" | "title" | "example"
+            )
+        });
+        match wrapped {
+            Some(inner) if only_annotations => current = inner,
+            _ => break,
+        }
+    }
+    current
+}
+
+/// `anyOf` of structs with distinct properties as one object whose properties are all
+/// theirs, none required (how typify's struct of optional flattened parts reads).
+fn merge_any_of_structs(document: &Value, schema: &Value) -> Value {
+    let Some(object) = schema.as_object() else {
+        return schema.clone();
+    };
+    let Some(Value::Array(parts)) = object.get("anyOf") else {
+        return schema.clone();
+    };
+    let mut properties = Map::new();
+    for part in parts {
+        let part = match reference_name(part).and_then(|name| component(document, name)) {
+            Some(target) => merge_all_of(document, target),
+            None => part.clone(),
+        };
+        let Some(Value::Object(part_properties)) = part.get("properties") else {
+            return schema.clone();
+        };
+        for (name, property) in part_properties {
+            if properties.insert(name.clone(), property.clone()).is_some() {
+                return schema.clone();
+            }
+        }
+    }
+    let mut merged = object.clone();
+    merged.remove("anyOf");
+    merged.insert("type".to_owned(), Value::String("object".to_owned()));
+    merged.insert("properties".to_owned(), Value::Object(properties));
+    Value::Object(merged)
+}
+
 fn unwrap_single_all_of(schema: &Value) -> Value {
     let Some(object) = schema.as_object() else {
         return schema.clone();
     };
-    match object
-        .get("allOf")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        Some([only]) => {
+    // A one-alternative `anyOf`/`oneOf` is its alternative too (typify reads them so).
+    for keyword in ["allOf", "anyOf", "oneOf"] {
+        if let Some([only]) = object
+            .get(keyword)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
             let mut merged = object.clone();
-            merged.remove("allOf");
-            with_siblings(only, &Value::Object(merged))
+            merged.remove(keyword);
+            return with_siblings(only, &Value::Object(merged));
         }
-        _ => schema.clone(),
     }
+    schema.clone()
 }
 
 /// `base` with the keywords of `wrapper` other than `$ref` laid over it.

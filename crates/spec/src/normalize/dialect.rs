@@ -4,6 +4,8 @@
 //! Every rewrite keeps the set of accepted instances. What 3.0 cannot express is refused with the
 //! construct and its pointer; annotations 3.0 lacks are dropped with a warning.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::{Map, Value, json};
 
 use super::schema_walk::visit_schemas_mut;
@@ -45,9 +47,61 @@ pub(crate) fn to_openapi_30_schemas(
     document: &mut Value,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), SpecError> {
+    let structs = struct_components(document);
     visit_schemas_mut(document, &mut |pointer, schema| {
-        rewrite_schema(pointer, schema, warnings)
+        rewrite_schema(pointer, schema, warnings)?;
+        any_of_as_one_of(pointer, schema, &structs, warnings);
+        Ok(())
     })
+}
+
+/// The property names of each component schema that is a struct (an object with properties);
+/// maps (`additionalProperties` only) and everything else are absent.
+fn struct_components(document: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let Some(schemas) = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return BTreeMap::new();
+    };
+    schemas
+        .iter()
+        .filter_map(|(name, schema)| Some((name.clone(), property_names(schemas, schema, 0)?)))
+        .collect()
+}
+
+/// The properties of a struct schema, following `allOf` and references a few levels deep.
+fn property_names(
+    schemas: &Map<String, Value>,
+    schema: &Value,
+    depth: usize,
+) -> Option<BTreeSet<String>> {
+    if depth > 8 {
+        return None;
+    }
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
+        return property_names(schemas, schemas.get(name)?, depth + 1);
+    }
+    let mut names: BTreeSet<String> = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut is_struct = !names.is_empty();
+    for part in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        names.extend(property_names(schemas, part, depth + 1)?);
+        is_struct = true;
+    }
+    is_struct.then_some(names)
 }
 
 fn rewrite_schema(
@@ -82,10 +136,61 @@ fn rewrite_schema(
         bound <= limit
     });
     rewrite_pattern_properties(pointer, schema, warnings);
-    rewrite_nullable_alternative(schema);
+    // At a component's root, typify reads a nullable union as a second type of the same name.
+    let component_root =
+        pointer.tokens().count() == 3 && pointer.as_str().starts_with("/components/schemas/");
+    rewrite_nullable_alternative(schema, component_root);
     drop_union_default(pointer, schema, warnings);
     drop_required_without_property(pointer, schema, warnings);
     Ok(())
+}
+
+/// typify reads `anyOf` as a struct of optional flattened alternatives, which serde can only
+/// fill from structs whose properties do not overlap. Otherwise (a scalar, an array, a map, or
+/// structs sharing a property) `oneOf`, an untagged enum where the first alternative that fits
+/// wins, accepts what the `anyOf` accepts.
+fn any_of_as_one_of(
+    pointer: &Pointer,
+    schema: &mut Map<String, Value>,
+    structs: &BTreeMap<String, BTreeSet<String>>,
+    warnings: &mut Vec<Warning>,
+) {
+    let Some(Value::Array(alternatives)) = schema.get("anyOf") else {
+        return;
+    };
+    // The properties of each alternative, when it is a struct.
+    let parts: Vec<Option<BTreeSet<String>>> = alternatives
+        .iter()
+        .map(|alternative| {
+            let reference = alternative.get("$ref").and_then(Value::as_str);
+            match reference.and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                Some(name) => structs.get(name).cloned(),
+                None => alternative
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| p.keys().cloned().collect()),
+            }
+        })
+        .collect();
+    // typify's struct of flattened parts works for structs with distinct properties only.
+    let mut seen = BTreeSet::new();
+    let disjoint_structs = parts.iter().all(|part| {
+        part.as_ref()
+            .is_some_and(|names| names.iter().all(|name| seen.insert(name.clone())))
+    });
+    if schema.contains_key("oneOf") || disjoint_structs {
+        return;
+    }
+    if let Some(alternatives) = schema.remove("anyOf") {
+        schema.insert("oneOf".to_owned(), alternatives);
+    }
+    warnings.push(Warning::new(
+        &pointer.key("anyOf"),
+        "anyOf",
+        "read as `oneOf` (an untagged enum accepting the first alternative that fits): typify merges \
+         `anyOf` alternatives into one struct, which only structs with distinct properties can fill",
+    ));
 }
 
 /// `required` naming a property the schema does not declare: a spec mistake that typify would
@@ -150,7 +255,7 @@ fn drop_union_default(
 
 /// `anyOf`/`oneOf: [X, {nullable: true}]` (a common 3.0 idiom for an optional reference) ->
 /// `allOf: [X], nullable: true`, the form typify reads as `Option<X>`.
-fn rewrite_nullable_alternative(schema: &mut Map<String, Value>) {
+fn rewrite_nullable_alternative(schema: &mut Map<String, Value>, component_root: bool) {
     for keyword in ["anyOf", "oneOf"] {
         let Some(Value::Array(alternatives)) = schema.get(keyword) else {
             continue;
@@ -162,14 +267,18 @@ fn rewrite_nullable_alternative(schema: &mut Map<String, Value>) {
                         .all(|k| k == "nullable" || k == "description" || k == "title")
                 })
         };
-        let (nulls, others): (Vec<&Value>, Vec<&Value>) =
-            alternatives.iter().partition(|a| is_null_only(a));
-        if nulls.is_empty() || others.len() != 1 {
+        let (nulls, others): (Vec<Value>, Vec<Value>) =
+            alternatives.iter().cloned().partition(|a| is_null_only(a));
+        if nulls.is_empty() || others.is_empty() || (component_root && others.len() > 1) {
             continue;
         }
-        let only = others[0].clone();
         schema.remove(keyword);
-        schema.insert("allOf".to_owned(), Value::Array(vec![only]));
+        if let [only] = others.as_slice() {
+            schema.insert("allOf".to_owned(), Value::Array(vec![only.clone()]));
+        } else {
+            // The union without its null alternative, made nullable as a whole.
+            schema.insert(keyword.to_owned(), Value::Array(others));
+        }
         schema.insert("nullable".to_owned(), Value::Bool(true));
         return;
     }
@@ -209,15 +318,16 @@ fn rewrite_type_array(pointer: &Pointer, schema: &mut Map<String, Value>) -> Res
             schema.insert("type".to_owned(), Value::String(single.clone()));
         }
         several => {
-            if schema.contains_key("anyOf") {
+            if schema.contains_key("oneOf") {
                 return Err(SpecError::unsupported(
                     &type_pointer,
                     "type",
-                    "a list of types beside `anyOf` has no OpenAPI 3.0 form",
+                    "a list of types beside `oneOf` has no OpenAPI 3.0 form",
                 ));
             }
+            // JSON types are disjoint: exactly one (`oneOf`) is at least one (`anyOf`).
             let alternatives = several.iter().map(|name| json!({ "type": name })).collect();
-            schema.insert("anyOf".to_owned(), Value::Array(alternatives));
+            schema.insert("oneOf".to_owned(), Value::Array(alternatives));
         }
     }
     if nullable {
@@ -348,11 +458,11 @@ mod tests {
     }
 
     #[test]
-    fn several_types_become_any_of() {
+    fn several_types_become_one_of() {
         let (schema, _) = rewrite(json!({"type": ["string", "integer"]})).expect("rewrite");
         assert_eq!(
             schema,
-            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]})
         );
     }
 
