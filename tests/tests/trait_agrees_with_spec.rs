@@ -71,14 +71,23 @@ fn a_changed_nullability_is_drift() {
 
 #[test]
 fn a_newly_required_property_is_drift() {
+    // `updated_at` is not nullable: requiring it is a change the types must follow. (A required
+    // nullable property reads as `Option` either way: rule required-nullable-as-option.)
     let places = drifted(|spec| {
         if let Some(required) =
             spec["components"]["schemas"]["RunGoldLabel"]["required"].as_array_mut()
         {
-            required.push(json!("text_value"));
+            required.push(json!("updated_at"));
         }
     });
-    assert_eq!(places, ["schema RunGoldLabel › required"]);
+    // Required now, the Rust field's `Option` (documented nullable) no longer fits either.
+    assert_eq!(
+        places,
+        [
+            "schema RunGoldLabel › required",
+            "schema RunGoldLabel › property `updated_at` › nullable"
+        ]
+    );
 }
 
 #[test]

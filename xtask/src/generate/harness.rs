@@ -131,6 +131,7 @@ pub fn generate_harness(
         }
 
         /// A value of the parameter type the call site expects, from its JSON.
+        #[allow(dead_code)]
         fn example<T: ::serde::de::DeserializeOwned>(value: Value) -> T {
             ::serde_json::from_value(value).expect("the example fits the parameter's type")
         }
@@ -148,6 +149,7 @@ fn stub_method(server: &TokenStream, signature: &EndpointSignature) -> TokenStre
         method,
         arguments,
         response,
+        error,
     } = signature;
     let arguments = arguments.iter().map(|argument: &EndpointArgument| {
         let name = format_ident!("_{}", argument.name);
@@ -171,8 +173,8 @@ fn stub_method(server: &TokenStream, signature: &EndpointSignature) -> TokenStre
         async fn #method(
             _rqctx: ::dropshot::RequestContext<()>,
             #(#arguments),*
-        ) -> ::std::result::Result<#server::#response, #server::ApiError> {
-            Err(#server::ApiError::new(::dropshot::ErrorStatusCode::NOT_IMPLEMENTED, #message))
+        ) -> ::std::result::Result<#server::#response, #server::#error> {
+            Err(#server::#error::new(::dropshot::ErrorStatusCode::NOT_IMPLEMENTED, #message))
         }
     }
 }

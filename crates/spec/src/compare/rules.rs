@@ -70,6 +70,8 @@ fn width_chosen(expected: Option<&Value>, actual: Option<&Value>) -> bool {
         None => actual.is_some_and(|f| NUMERIC_FORMATS.contains(&f)),
         Some("uint") => actual.is_some_and(|f| f.starts_with("uint")),
         Some("int") => actual.is_some_and(|f| f.starts_with("int")),
+        // A minimum of 1 makes typify pick the unsigned `NonZero` type of the same width.
+        Some(signed) if signed.starts_with("int") => actual == Some(format!("u{signed}").as_str()),
         Some(_) => false,
     }
 }

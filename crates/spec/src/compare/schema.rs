@@ -107,15 +107,6 @@ impl<'a> SchemaWalk<'a> {
         // Rule all-of-merged: typify merges an `allOf` of objects into one struct.
         let expected = merge_all_of(self.spec, &expected);
         let actual = merge_all_of(self.implementation, &actual);
-        // Rule any-of-structs-merged: typify reads an `anyOf` of structs as one struct of optional
-        // parts, unless it sees the alternatives exclude each other (then it is a union).
-        let is_union =
-            |schema: &Value| schema.get("anyOf").is_some() || schema.get("oneOf").is_some();
-        let expected = if is_union(&actual) {
-            expected
-        } else {
-            merge_any_of_structs(self.spec, &expected)
-        };
         let expected_ref = reference_name(&expected);
         let actual_ref = reference_name(&actual);
         match (expected_ref, actual_ref) {
@@ -174,6 +165,15 @@ impl<'a> SchemaWalk<'a> {
             }
             (None, None) => {}
         }
+        // Rule any-of-structs-merged: typify reads an `anyOf` of structs as one struct of optional
+        // parts, unless it sees the alternatives exclude each other (then it is a union).
+        let is_union =
+            |schema: &Value| schema.get("anyOf").is_some() || schema.get("oneOf").is_some();
+        let expected = if is_union(&actual) {
+            expected
+        } else {
+            merge_any_of_structs(self.spec, &expected)
+        };
         let (Some(expected), Some(actual)) = (expected.as_object(), actual.as_object()) else {
             if expected != actual {
                 self.report(place.clone(), Some(&expected), Some(&actual), facts);

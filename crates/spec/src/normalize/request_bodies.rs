@@ -12,7 +12,7 @@ use crate::pointer::Pointer;
 
 /// How a body is sent and read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Form {
+enum BodyForm {
     Json,
     FormUrlencoded,
     OctetStream,
@@ -20,14 +20,14 @@ enum Form {
     Other,
 }
 
-fn form_of(media_type: &str) -> Form {
+fn form_of(media_type: &str) -> BodyForm {
     let essence = media_type.split(';').next().unwrap_or_default().trim();
     match essence {
-        _ if is_json_media_type(essence) => Form::Json,
-        "application/x-www-form-urlencoded" => Form::FormUrlencoded,
-        "application/octet-stream" => Form::OctetStream,
-        "text/plain" => Form::Text,
-        _ => Form::Other,
+        _ if is_json_media_type(essence) => BodyForm::Json,
+        "application/x-www-form-urlencoded" => BodyForm::FormUrlencoded,
+        "application/octet-stream" => BodyForm::OctetStream,
+        "text/plain" => BodyForm::Text,
+        _ => BodyForm::Other,
     }
 }
 
@@ -122,7 +122,7 @@ fn normalize_body(
         ));
     };
     match form_of(media_type) {
-        Form::Json => {
+        BodyForm::Json => {
             if !media.contains_key("schema") {
                 media.insert("schema".to_owned(), json!({}));
                 warnings.push(Warning::new(
@@ -132,7 +132,7 @@ fn normalize_body(
                 ));
             }
         }
-        Form::FormUrlencoded => {
+        BodyForm::FormUrlencoded => {
             if !media.contains_key("schema") {
                 return Err(SpecError::unsupported(
                     &media_pointer,
@@ -141,9 +141,11 @@ fn normalize_body(
                 ));
             }
         }
-        Form::OctetStream => require_string_schema(media, &media_pointer, Some("binary"), warnings),
-        Form::Text => require_string_schema(media, &media_pointer, None, warnings),
-        Form::Other => {
+        BodyForm::OctetStream => {
+            require_string_schema(media, &media_pointer, Some("binary"), warnings)
+        }
+        BodyForm::Text => require_string_schema(media, &media_pointer, None, warnings),
+        BodyForm::Other => {
             let original = media_type.clone();
             let mut replacement = Map::new();
             replacement.insert(

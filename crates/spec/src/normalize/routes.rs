@@ -23,6 +23,14 @@ struct Node {
     variable: Option<(String, Box<Node>, String)>,
 }
 
+/// A path whose variables get the names the route tree already uses.
+struct Rename {
+    from: String,
+    to: String,
+    /// `(old name, new name)` of each renamed variable.
+    variables: Vec<(String, String)>,
+}
+
 enum Segment<'a> {
     Literal(&'a str),
     Variable(&'a str),
@@ -47,7 +55,7 @@ pub(crate) fn routable_paths(
     };
     let paths_pointer = Pointer::root().key("paths");
     let mut root = Node::default();
-    let mut renames: Vec<(String, String, Vec<(String, String)>)> = Vec::new();
+    let mut renames: Vec<Rename> = Vec::new();
     for path in paths.keys() {
         let at = paths_pointer.key(path);
         let mut node = &mut root;
@@ -91,14 +99,19 @@ pub(crate) fn routable_paths(
             }
         }
         if !renamed.is_empty() {
-            renames.push((
-                path.clone(),
-                format!("/{}", renamed_segments.join("/")),
-                renamed,
-            ));
+            renames.push(Rename {
+                from: path.clone(),
+                to: format!("/{}", renamed_segments.join("/")),
+                variables: renamed,
+            });
         }
     }
-    for (old, new, variables) in renames {
+    for Rename {
+        from: old,
+        to: new,
+        variables,
+    } in renames
+    {
         rename_path(document, &old, &new, &variables)?;
         warnings.push(Warning::new(
             &paths_pointer.key(&old),

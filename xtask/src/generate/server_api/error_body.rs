@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::model::Operation;
 use super::rust_types::{component_type, rust_type};
 use crate::generate::examples::{example_instance, json_macro};
+use refactor_spec::naming::type_name;
 
 /// Properties that hold an error's human-readable message, in order of preference.
 const MESSAGE_PROPERTIES: &[&str] = &["error", "message", "detail", "title", "description", "msg"];
@@ -19,9 +20,11 @@ const MESSAGE_PROPERTIES: &[&str] = &["error", "message", "detail", "title", "de
 /// The name of the body generated for specs without an error schema.
 pub const GENERATED_ERROR_BODY: &str = "ApiErrorBody";
 
-/// The error body `ApiError` sends.
+/// An error type of the server trait and the body it sends.
 #[derive(Debug)]
 pub struct ErrorBody {
+    /// The Rust type, e.g. `ApiError`.
+    pub rust_name: proc_macro2::Ident,
     /// The type documenting it, e.g. `::refactor_types::ErrorBody`.
     pub type_path: TokenStream,
     /// The spec's component, when the error schema is one.
@@ -34,43 +37,105 @@ pub struct ErrorBody {
     pub items: TokenStream,
 }
 
-/// Chooses the error body for `operations` of `document`: the schema most error responses use
-/// (the first one seen on a tie).
-pub fn error_body(
+/// The error types of the trait: `ApiError` for the schema most error responses use (the first
+/// one seen on a tie), and one more per other error schema an operation uses (dropshot gives
+/// each endpoint one error type).
+#[derive(Debug)]
+pub struct ErrorTypes {
+    /// `ApiError`, and the others in the order operations first use them.
+    pub types: Vec<ErrorBody>,
+}
+
+impl ErrorTypes {
+    /// The error type of an operation: the one of its error schema, or `ApiError`.
+    pub fn for_operation(&self, operation: &Operation) -> &ErrorBody {
+        operation_error_schema(operation)
+            .and_then(|schema| self.types.iter().find(|t| t.schema == *schema))
+            .unwrap_or(&self.types[0])
+    }
+}
+
+/// The schema of an operation's error responses (one, after normalization).
+fn operation_error_schema(operation: &Operation) -> Option<&Value> {
+    operation
+        .responses
+        .iter()
+        .filter(|r| r.status.is_error())
+        .find_map(|r| r.body.json_schema())
+}
+
+/// Chooses the error types for `operations` of `document`.
+pub fn error_types(
     document: &Value,
     operations: &[Operation],
     types_path: &str,
-) -> anyhow::Result<ErrorBody> {
-    let mut counts: Vec<(&Value, usize)> = Vec::new();
+) -> anyhow::Result<ErrorTypes> {
+    let mut counts: Vec<(&Value, usize, &str)> = Vec::new();
     for operation in operations {
         for response in operation.responses.iter().filter(|r| r.status.is_error()) {
             let Some(schema) = response.body.json_schema() else {
                 continue;
             };
-            match counts.iter_mut().find(|(known, _)| *known == schema) {
-                Some((_, count)) => *count += 1,
-                None => counts.push((schema, 1)),
+            match counts.iter_mut().find(|(known, ..)| *known == schema) {
+                Some((_, count, _)) => *count += 1,
+                None => counts.push((schema, 1, &operation.type_prefix)),
             }
         }
     }
-    let Some(schema) = counts
+    let Some(main) = counts
         .iter()
         .rev()
-        .max_by_key(|(_, count)| *count)
-        .map(|(schema, _)| *schema)
+        .max_by_key(|(_, count, _)| *count)
+        .map(|(schema, ..)| *schema)
     else {
-        return Ok(generated_body());
+        return Ok(ErrorTypes {
+            types: vec![generated_body()],
+        });
     };
-    let component = schema
+    let mut types = vec![error_type(
+        document,
+        main,
+        types_path,
+        format_ident!("ApiError"),
+    )?];
+    for (schema, _, first_user) in &counts {
+        if *schema == main {
+            continue;
+        }
+        let base = component_name(schema)
+            .map(|name| type_name(&name))
+            .unwrap_or_else(|| (*first_user).to_owned());
+        types.push(error_type(
+            document,
+            schema,
+            types_path,
+            format_ident!("{base}ApiError"),
+        )?);
+    }
+    Ok(ErrorTypes { types })
+}
+
+fn component_name(schema: &Value) -> Option<String> {
+    schema
         .get("$ref")
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        .map(str::to_owned);
+        .map(str::to_owned)
+}
+
+fn error_type(
+    document: &Value,
+    schema: &Value,
+    types_path: &str,
+    rust_name: proc_macro2::Ident,
+) -> anyhow::Result<ErrorBody> {
+    let component = component_name(schema);
     let type_path = match &component {
         Some(name) => component_type(types_path, name),
         None => rust_type(schema, types_path)?,
     };
     Ok(ErrorBody {
+        rust_name,
         type_path,
         from_message: filled_with_message(document, schema),
         component,
@@ -83,6 +148,7 @@ pub fn error_body(
 fn generated_body() -> ErrorBody {
     let ident = format_ident!("{GENERATED_ERROR_BODY}");
     ErrorBody {
+        rust_name: format_ident!("ApiError"),
         type_path: quote! { #ident },
         component: None,
         schema: Value::Null,

@@ -32,12 +32,12 @@ pub fn generate_server_api(
     names: &CrateNames,
 ) -> anyhow::Result<ServerApiOutput> {
     let operations = model::operations(document)?;
-    let error = error_body::error_body(document, &operations, &names.types_path)?;
+    let errors = error_body::error_types(document, &operations, &names.types_path)?;
     let runtime = runtime::runtime_items();
-    let api_error = runtime::api_error(&error);
+    let api_errors = errors.types.iter().map(runtime::api_error);
     let generated = operations
         .iter()
-        .map(|op| operation::operation_items(op, &names.types_path, &error))
+        .map(|op| operation::operation_items(op, &names.types_path, errors.for_operation(op)))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let support_items = generated.iter().map(|g| &g.items);
     let trait_methods = generated.iter().map(|g| &g.trait_method);
@@ -46,7 +46,7 @@ pub fn generate_server_api(
     let signatures = generated.iter().map(|g| g.signature.clone()).collect();
     let tokens = quote! {
         #runtime
-        #api_error
+        #(#api_errors)*
         #(#support_items)*
 
         #(#[doc = #trait_doc])*

@@ -54,6 +54,8 @@ pub struct EndpointSignature {
     pub arguments: Vec<EndpointArgument>,
     /// The response enum, e.g. `ListRunGoldLabelsResponse`; `None` for a WebSocket channel.
     pub response: Option<proc_macro2::Ident>,
+    /// The error type, e.g. `ApiError`.
+    pub error: proc_macro2::Ident,
 }
 
 /// Generates the items of `op`.
@@ -140,6 +142,7 @@ pub fn operation_items(
     let deprecated = op.deprecated.then(|| quote! { deprecated = true, });
     let content_type = content_type.map(|media_type| quote! { content_type = #media_type, });
     let doc = endpoint_documentation(op);
+    let error_type = &error.rust_name;
     let declared = arguments.iter().map(|argument| {
         let (name, ty) = (&argument.name, argument.ty(None));
         quote! { #name: #ty }
@@ -157,7 +160,7 @@ pub fn operation_items(
         async fn #method(
             rqctx: ::dropshot::RequestContext<Self::Context>,
             #(#declared),*
-        ) -> ::std::result::Result<#response, ApiError>;
+        ) -> ::std::result::Result<#response, #error_type>;
     };
     Ok(OperationItems {
         items,
@@ -166,6 +169,7 @@ pub fn operation_items(
             method,
             arguments,
             response: Some(response),
+            error: error.rust_name.clone(),
         },
     })
 }
@@ -210,6 +214,7 @@ fn channel_items(
             method,
             arguments,
             response: None,
+            error: format_ident!("ApiError"),
         },
     }
 }
@@ -425,6 +430,7 @@ fn response_enum(
         let carries_error_body =
             response.status.is_error() && response.body.json_schema() == Some(&error.schema);
         if carries_error_body && constant.is_some() {
+            let error_type = &error.rust_name;
             let function = format_ident!(
                 "{}",
                 refactor_spec::naming::field_name(&variant.to_string())
@@ -436,7 +442,7 @@ fn response_enum(
             constructors.push(quote! {
                 #[doc = #doc]
                 pub fn #function(message: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    Self::#variant(JsonBody::from_document(ApiError::body_with_message(message.into())))
+                    Self::#variant(JsonBody::from_document(#error_type::body_with_message(message.into())))
                 }
             });
         }

@@ -148,6 +148,7 @@ pub fn runtime_items() -> TokenStream {
 
 /// `ApiError`: every `Err` an endpoint returns, sent with the spec's error body.
 pub fn api_error(error: &ErrorBody) -> TokenStream {
+    let name = &error.rust_name;
     let ErrorBody {
         type_path,
         component,
@@ -172,14 +173,14 @@ pub fn api_error(error: &ErrorBody) -> TokenStream {
         /// spec's error shape. A documented response that needs headers, such as a 401 with its
         /// `WWW-Authenticate` challenge, is a variant of the operation's response enum instead.
         #[derive(Clone, Debug)]
-        pub struct ApiError {
+        pub struct #name {
             status: ::dropshot::ErrorStatusCode,
             message: ::std::string::String,
             internal_message: ::std::option::Option<::std::string::String>,
             body: ::serde_json::Value,
         }
 
-        impl ApiError {
+        impl #name {
             /// An error with `status` whose body carries `message`.
             pub fn new(
                 status: ::dropshot::ErrorStatusCode,
@@ -245,14 +246,14 @@ pub fn api_error(error: &ErrorBody) -> TokenStream {
             }
         }
 
-        impl ::std::convert::From<::dropshot::HttpError> for ApiError {
+        impl ::std::convert::From<::dropshot::HttpError> for #name {
             fn from(error: ::dropshot::HttpError) -> Self {
                 Self::new(error.status_code, error.external_message)
                     .with_internal_message(error.internal_message)
             }
         }
 
-        impl ::std::fmt::Display for ApiError {
+        impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match &self.internal_message {
                     Some(internal) if *internal != self.message => {
@@ -263,22 +264,22 @@ pub fn api_error(error: &ErrorBody) -> TokenStream {
             }
         }
 
-        impl ::std::error::Error for ApiError {}
+        impl ::std::error::Error for #name {}
 
-        impl ::dropshot::HttpResponseError for ApiError {
+        impl ::dropshot::HttpResponseError for #name {
             fn status_code(&self) -> ::dropshot::ErrorStatusCode {
                 self.status
             }
         }
 
-        impl ::serde::Serialize for ApiError {
+        impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 self.body.serialize(serializer)
             }
         }
 
         /// Documented as the spec's error body, which is exactly what it serializes to.
-        impl ::schemars::JsonSchema for ApiError {
+        impl ::schemars::JsonSchema for #name {
             fn schema_name() -> ::std::string::String {
                 <#type_path as ::schemars::JsonSchema>::schema_name()
             }
