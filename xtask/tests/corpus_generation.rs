@@ -24,12 +24,22 @@ fn corpus_specs_generate_as_recorded() {
     let page = std::fs::read_to_string(root.join("docs/corpus.md")).expect("docs/corpus.md exists");
     let scratch = std::env::temp_dir().join(format!("corpus-generation-{}", std::process::id()));
     for spec in corpus_specs(&dir).expect("the corpus lists") {
-        let file = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = spec
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let recorded_generated = page.contains(&format!("| `{file}` | yes |"));
         let recorded_refused = page.contains(&format!("| `{file}` | no |"));
-        assert!(recorded_generated || recorded_refused, "docs/corpus.md has no row for {file}");
+        assert!(
+            recorded_generated || recorded_refused,
+            "docs/corpus.md has no row for {file}"
+        );
         let standalone = Standalone {
-            input: SpecInput { spec: spec.clone(), label: file.clone(), overlay: None },
+            input: SpecInput {
+                spec: spec.clone(),
+                label: file.clone(),
+                overlay: None,
+            },
             out: scratch.join(&file),
             name: Some("corpus".to_owned()),
         };

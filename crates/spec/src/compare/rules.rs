@@ -222,13 +222,17 @@ pub const RULES: &[Rule] = &[
               field's doc onto the type it names, an inline type documented by its name); schema \
               descriptions are not compared (operations' and parameters' are)",
         allows: Some(|d, _| {
-            keyword(d) == Some("description")
-                && !d
-                    .place
-                    .0
-                    .iter()
-                    .any(|s| matches!(s, Segment::Parameter { .. }))
-                && d.place.0.len() > 2
+            // Inside a schema: a component, a body's media type, or a parameter's schema.
+            let (last, within) = d
+                .place
+                .0
+                .split_last()
+                .unwrap_or((&Segment::RequestBody, &[]));
+            let in_schema = within.iter().any(|s| {
+                matches!(s, Segment::Component(_) | Segment::Media(_))
+                    || matches!(s, Segment::Keyword(k) if k == "schema")
+            });
+            matches!(last, Segment::Keyword(k) if k == "description") && in_schema
         }),
     },
     Rule {
