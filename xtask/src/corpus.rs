@@ -232,7 +232,14 @@ pub fn render_markdown(results: &[CorpusResult], command: &str) -> String {
             overlaid.len()
         );
     }
-    page.push('\n');
+    page.push_str(
+        "\nA spec that is not generated fails with a located error (file, line, JSON pointer, construct) \
+         and nothing is written. Both such specs here put a literal path segment beside a variable one \
+         at the same position (`/collections/aliases` beside `/collections/{collection_name}`): \
+         dropshot's router takes one or the other at each position, so no trait can serve both, and \
+         dropping routes silently would not be faithful. The error says to resolve it with an overlay; \
+         the rows with `corpus-overlays/` show the rest of each API generated that way.\n\n",
+    );
     for result in results {
         if result.warnings.is_empty() && matches!(result.outcome, Outcome::Passes) {
             continue;
