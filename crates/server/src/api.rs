@@ -33,7 +33,12 @@ impl RefactorApi for ServerApi {
             Err(error) => return Ok(ListRunGoldLabelsResponse::unauthorized(error.to_string())),
         };
         let run = path.into_inner().id;
-        match state.store.run_labels_json(&account, run).await {
+        let visible = state
+            .store
+            .run_labels(run)
+            .await
+            .map(|found| found.and_then(|r| r.visible_to(&account)));
+        match visible {
             Ok(Some(json)) => Ok(ListRunGoldLabelsResponse::Ok(JsonBody::from_encoded(json))),
             // An unknown run and another account's run get the same answer: nothing leaks.
             Ok(None) => Ok(ListRunGoldLabelsResponse::not_found(format!(

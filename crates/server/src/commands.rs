@@ -3,9 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use dropshot::ConfigLoggingLevel;
 
-use crate::api::AppState;
 use crate::auth::{Authenticator, ClaimRequirements, DevTokenIssuer, load_or_create_secret};
 use crate::cli::{ImportArgs, JwtArgs, LogLevel, ServeArgs, StorageArgs, TokenArgs};
 use crate::demo::{DEMO_ACCOUNT, DEMO_RUN, load_demo};
@@ -26,11 +24,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             report.labels_created, report.labels_unchanged
         );
     }
-    let server = serve::start(
-        AppState { store, auth },
-        args.bind,
-        log_level(args.log_level),
-    )?;
+    let server = serve::start(store, auth, args.bind, log_level(args.log_level)).await?;
     let base_url = format!("http://{}", server.local_addr());
     println!("listening on {base_url}");
     if args.demo {
@@ -127,12 +121,12 @@ fn authenticator(
     Ok((Authenticator::hs256(&secret, &claims)?, Some(secret)))
 }
 
-fn log_level(level: LogLevel) -> ConfigLoggingLevel {
+fn log_level(level: LogLevel) -> slog::Level {
     match level {
-        LogLevel::Trace => ConfigLoggingLevel::Trace,
-        LogLevel::Debug => ConfigLoggingLevel::Debug,
-        LogLevel::Info => ConfigLoggingLevel::Info,
-        LogLevel::Warn => ConfigLoggingLevel::Warn,
-        LogLevel::Error => ConfigLoggingLevel::Error,
+        LogLevel::Trace => slog::Level::Trace,
+        LogLevel::Debug => slog::Level::Debug,
+        LogLevel::Info => slog::Level::Info,
+        LogLevel::Warn => slog::Level::Warning,
+        LogLevel::Error => slog::Level::Error,
     }
 }

@@ -12,5 +12,6 @@ pub mod commands;
 pub mod demo;
 pub mod import;
 pub mod labels;
+pub mod logging;
 pub mod serve;
 pub mod store;

@@ -4,23 +4,30 @@
 use std::net::SocketAddr;
 
 use anyhow::{Context as _, anyhow};
-use dropshot::{ConfigDropshot, ConfigLogging, ConfigLoggingLevel, HttpServer, ServerBuilder};
+use dropshot::{ConfigDropshot, HttpServer, ServerBuilder};
 use refactor_server_api::refactor_api_mod;
 
 use crate::api::{AppState, ServerApi};
+use crate::auth::Authenticator;
+use crate::logging::server_logger;
+use crate::store::{CachedStore, GoldLabelStore};
 
-/// Starts serving `state` on `bind` (port 0 picks a free port).
-pub fn start(
-    state: AppState,
+/// Starts serving `store` with `auth` on `bind` (port 0 picks a free port); reads are cached
+/// (see [`CachedStore`]).
+pub async fn start(
+    store: Box<dyn GoldLabelStore>,
+    auth: Authenticator,
     bind: SocketAddr,
-    log_level: ConfigLoggingLevel,
+    log_level: slog::Level,
 ) -> anyhow::Result<HttpServer<AppState>> {
+    let state = AppState {
+        store: Box::new(CachedStore::new(store).await),
+        auth,
+    };
     let api = refactor_api_mod::api_description::<ServerApi>()
         .map_err(|error| anyhow!("the API description does not build: {error}"))?;
     // dropshot logs one `request completed` line per request (request id, status, latency).
-    let log = ConfigLogging::StderrTerminal { level: log_level }
-        .to_logger("refactor-server")
-        .context("failed to set up logging")?;
+    let log = server_logger(log_level);
     let config = ConfigDropshot {
         bind_address: bind,
         ..Default::default()

@@ -1,12 +1,14 @@
 //! Where gold labels live: a small trait so handlers never see the database, and its SQLite
 //! implementation (the default, embedded).
 
+mod cache;
 mod sqlite;
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use uuid::Uuid;
 
+pub use cache::CachedStore;
 pub use sqlite::SqliteStore;
 
 use crate::import::ImportBatch;
@@ -38,12 +40,32 @@ pub struct ImportReport {
     pub labels_unchanged: usize,
 }
 
+/// A run's owner and its labels as the API serves them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunLabels {
+    /// The account that owns the run.
+    pub owner: String,
+    /// The labels as one JSON array, in the API's order (created_at, then id).
+    pub json: Bytes,
+}
+
+impl RunLabels {
+    /// The labels, if `account` may see them: another account's run is the same `None` as a run
+    /// that does not exist, so a caller cannot tell the two apart.
+    pub fn visible_to(self, account: &str) -> Option<Bytes> {
+        (self.owner == account).then_some(self.json)
+    }
+}
+
 /// Gold label storage. Every method is one transaction; reads are one indexed query.
 #[async_trait]
 pub trait GoldLabelStore: Send + Sync + 'static {
-    /// The labels of `run` as a JSON array in the API's order (created_at, then id), or `None`
-    /// when no run of that id belongs to `account`: the two cases are not told apart.
-    async fn run_labels_json(&self, account: &str, run: Uuid) -> Result<Option<Bytes>, StoreError>;
+    /// The run `run` with its owner and labels, or `None` when there is no such run. Callers
+    /// scope the answer to the requesting account with [`RunLabels::visible_to`].
+    async fn run_labels(&self, run: Uuid) -> Result<Option<RunLabels>, StoreError>;
+
+    /// A number every write increases: equal numbers mean nothing changed in between.
+    async fn version(&self) -> Result<u64, StoreError>;
 
     /// Writes `batch` atomically; idempotent by id.
     async fn import(&self, batch: &ImportBatch) -> Result<ImportReport, StoreError>;

@@ -11,7 +11,7 @@ use sqlx::sqlite::{
 };
 use uuid::Uuid;
 
-use super::{GoldLabelStore, ImportReport, StoreError};
+use super::{GoldLabelStore, ImportReport, RunLabels, StoreError};
 use crate::import::ImportBatch;
 
 /// How long a request waits for a pooled connection before the store reports itself unavailable.
@@ -19,12 +19,13 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long SQLite waits on a lock held by another connection or process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The labels of a run the account owns, as one JSON array text; no row when the run is not
-/// the account's. `group_concat(... ORDER BY ...)` needs SQLite 3.44 (the bundled one is newer).
+/// A run's owner and its labels as one JSON array text; no row when there is no such run.
+/// `group_concat(... ORDER BY ...)` needs SQLite 3.44 (the bundled one is newer).
 const RUN_LABELS: &str = "
-    SELECT group_concat(l.body, ',' ORDER BY l.created_at_seconds, l.created_at_nanos, l.id)
+    SELECT r.account_id,
+           group_concat(l.body, ',' ORDER BY l.created_at_seconds, l.created_at_nanos, l.id)
     FROM runs r LEFT JOIN gold_labels l ON l.run_id = r.id
-    WHERE r.id = ?1 AND r.account_id = ?2
+    WHERE r.id = ?1
     GROUP BY r.id";
 
 /// Gold labels in a SQLite database file.
@@ -58,28 +59,42 @@ impl SqliteStore {
     }
 }
 
+/// `[` + comma-separated label bodies + `]`.
+fn json_array(bodies: &str) -> Bytes {
+    let mut json = Vec::with_capacity(bodies.len() + 2);
+    json.push(b'[');
+    json.extend_from_slice(bodies.as_bytes());
+    json.push(b']');
+    Bytes::from(json)
+}
+
 fn unavailable(error: sqlx::Error) -> StoreError {
     StoreError::Unavailable(error.to_string())
 }
 
 #[async_trait]
 impl GoldLabelStore for SqliteStore {
-    async fn run_labels_json(&self, account: &str, run: Uuid) -> Result<Option<Bytes>, StoreError> {
+    async fn run_labels(&self, run: Uuid) -> Result<Option<RunLabels>, StoreError> {
         let row = sqlx::query(RUN_LABELS)
             .bind(run.to_string())
-            .bind(account)
             .fetch_optional(&self.pool)
             .await
             .map_err(unavailable)?;
         Ok(row.map(|row| {
-            let bodies: Option<String> = row.get(0);
-            let bodies = bodies.unwrap_or_default();
-            let mut json = Vec::with_capacity(bodies.len() + 2);
-            json.push(b'[');
-            json.extend_from_slice(bodies.as_bytes());
-            json.push(b']');
-            Bytes::from(json)
+            let bodies: Option<String> = row.get(1);
+            RunLabels {
+                owner: row.get(0),
+                json: json_array(bodies.as_deref().unwrap_or_default()),
+            }
         }))
+    }
+
+    async fn version(&self) -> Result<u64, StoreError> {
+        let version: i64 = sqlx::query_scalar("SELECT version FROM store_version WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(u64::try_from(version).unwrap_or_default())
     }
 
     async fn import(&self, batch: &ImportBatch) -> Result<ImportReport, StoreError> {
@@ -165,6 +180,13 @@ impl GoldLabelStore for SqliteStore {
                     report.labels_created += 1;
                 }
             }
+        }
+        let changed = report.runs_created + report.labels_created + report.labels_updated > 0;
+        if changed {
+            sqlx::query("UPDATE store_version SET version = version + 1 WHERE id = 1")
+                .execute(&mut *tx)
+                .await
+                .map_err(unavailable)?;
         }
         tx.commit().await.map_err(unavailable)?;
         Ok(report)

@@ -23,7 +23,7 @@ async fn hs256_target() -> (
     let dir = tempfile::tempdir().expect("tempdir");
     let store = sqlite_store(dir.path()).await;
     seed(store.as_ref(), &sample_labels(RUN, "acme", 3), &[]).await;
-    (start(store, hs256()), dir)
+    (start(store, hs256()).await, dir)
 }
 
 fn bearer(token: &str) -> String {
@@ -125,7 +125,7 @@ async fn public_key_target(
     let store = sqlite_store(dir.path()).await;
     seed(store.as_ref(), &sample_labels(RUN, "acme", 3), &[]).await;
     let auth = Authenticator::public_key(&fixture(public_key), requirements).expect("public key");
-    (start(store, auth), dir)
+    (start(store, auth).await, dir)
 }
 
 fn key_from(

@@ -25,7 +25,7 @@ async fn the_client_and_the_real_server_agree_with_the_spec() {
             }),
     );
     seed(store.as_ref(), &labels, &[(EMPTY_RUN, "acme")]).await;
-    let server = start(store, hs256());
+    let server = start(store, hs256()).await;
     let target = Target::new(base_url(&server), hs_token(&claims("acme")));
 
     target.assert_lists(RUN, &labels[..7]).await;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use async_trait::async_trait;
 use bytes::Bytes;
 use refactor_server::import::ImportBatch;
-use refactor_server::store::{GoldLabelStore, ImportReport, StoreError};
+use refactor_server::store::{GoldLabelStore, ImportReport, RunLabels, StoreError};
 use uuid::Uuid;
 
 use crate::support::{base_url, claims, hs_token, hs256, start};
@@ -17,18 +17,29 @@ struct FlakyStore {
     down: Arc<AtomicBool>,
 }
 
-#[async_trait]
-impl GoldLabelStore for FlakyStore {
-    async fn run_labels_json(
-        &self,
-        _account: &str,
-        _run: Uuid,
-    ) -> Result<Option<Bytes>, StoreError> {
+impl FlakyStore {
+    fn available(&self) -> Result<(), StoreError> {
         if self.down.load(Ordering::SeqCst) {
             Err(StoreError::Unavailable("disk I/O error".into()))
         } else {
-            Ok(Some(Bytes::from_static(b"[]")))
+            Ok(())
         }
+    }
+}
+
+#[async_trait]
+impl GoldLabelStore for FlakyStore {
+    async fn run_labels(&self, _run: Uuid) -> Result<Option<RunLabels>, StoreError> {
+        self.available()?;
+        Ok(Some(RunLabels {
+            owner: "acme".into(),
+            json: Bytes::from_static(b"[]"),
+        }))
+    }
+
+    async fn version(&self) -> Result<u64, StoreError> {
+        self.available()?;
+        Ok(0)
     }
 
     async fn import(&self, _batch: &ImportBatch) -> Result<ImportReport, StoreError> {
@@ -44,7 +55,8 @@ async fn an_unavailable_store_is_503_with_the_spec_body_until_it_recovers() {
             down: Arc::clone(&down),
         }),
         hs256(),
-    );
+    )
+    .await;
     let url = format!(
         "{}/v1/run/{}/gold-labels",
         base_url(&server),

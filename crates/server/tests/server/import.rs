@@ -58,7 +58,7 @@ async fn a_good_file_round_trips_and_reimport_is_a_no_op() {
         "{report}"
     );
 
-    let server = start(sqlite_store(dir.path()).await, hs256());
+    let server = start(sqlite_store(dir.path()).await, hs256()).await;
     Target::new(base_url(&server), hs_token(&claims("acme")))
         .assert_lists(RUN, &tricky_labels())
         .await;
@@ -82,7 +82,7 @@ async fn big_numbers_in_object_values_are_served_exactly_as_imported() {
         String::from_utf8_lossy(&output.stderr)
     );
 
-    let server = start(sqlite_store(dir.path()).await, hs256());
+    let server = start(sqlite_store(dir.path()).await, hs256()).await;
     let body = reqwest::Client::new()
         .get(format!("{}/v1/run/{RUN}/gold-labels", base_url(&server)))
         .bearer_auth(hs_token(&claims("acme")))
@@ -137,7 +137,7 @@ async fn one_bad_record_writes_nothing_and_says_where() {
         String::from_utf8_lossy(&output.stderr)
     );
 
-    let server = start(sqlite_store(dir.path()).await, hs256());
+    let server = start(sqlite_store(dir.path()).await, hs256()).await;
     let target = Target::new(base_url(&server), hs_token(&claims("acme")));
     target
         .assert_lists(RUN, &sample_labels(RUN, "acme", 2))

@@ -14,10 +14,10 @@ async fn labels_survive_a_restart() {
     {
         let store = sqlite_store(dir.path()).await;
         seed(store.as_ref(), &labels, &[]).await;
-        let server = start(store, hs256());
+        let server = start(store, hs256()).await;
         server.close().await.expect("stop");
     }
-    let server = start(sqlite_store(dir.path()).await, hs256());
+    let server = start(sqlite_store(dir.path()).await, hs256()).await;
     Target::new(base_url(&server), hs_token(&claims("acme")))
         .assert_lists(run, &labels)
         .await;

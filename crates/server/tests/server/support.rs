@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use dropshot::{ConfigLoggingLevel, HttpServer};
+use dropshot::HttpServer;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use refactor_server::api::AppState;
 use refactor_server::auth::{Authenticator, ClaimRequirements};
@@ -43,13 +43,11 @@ pub async fn seed(store: &dyn GoldLabelStore, labels: &[Value], empty_runs: &[(u
 }
 
 /// Serves `store` with `auth` on an ephemeral port.
-pub fn start(store: Box<dyn GoldLabelStore>, auth: Authenticator) -> HttpServer<AppState> {
-    serve::start(
-        AppState { store, auth },
-        "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
-        ConfigLoggingLevel::Warn,
-    )
-    .unwrap_or_else(|e| panic!("start: {e}"))
+pub async fn start(store: Box<dyn GoldLabelStore>, auth: Authenticator) -> HttpServer<AppState> {
+    let bind = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
+    serve::start(store, auth, bind, slog::Level::Warning)
+        .await
+        .unwrap_or_else(|e| panic!("start: {e}"))
 }
 
 /// The base URL of `server`.
