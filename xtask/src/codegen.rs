@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use refactor_spec::overlay::apply_overlay;
-use refactor_spec::{SourceDocument, SpecError, Warning, normalize};
+use refactor_spec::{SourceDocument, SpecError, normalize};
 
 use crate::generate::{CrateNames, GeneratedSources, generate_sources};
 use crate::write::{Mode, OutputFile, ensure_files};
@@ -132,20 +132,18 @@ pub fn load_normalized(input: &SpecInput) -> anyhow::Result<Loaded> {
     let locate =
         |error: SpecError| error.located(PathBuf::from(label), |pointer| source.line_of(pointer));
     let normalized = normalize(&document).map_err(locate)?;
+    // One reading of the source locates every warning (a spec may have hundreds).
+    let lines = source.lines_of(normalized.warnings.iter().map(|w| w.0.pointer.as_str()));
     let warnings = normalized
         .warnings
         .iter()
-        .map(|warning| describe_warning(&source, label, warning))
+        .map(|warning| match lines.get(warning.0.pointer.as_str()) {
+            Some(line) => format!("warning: {label}:{line}: {warning}"),
+            None => format!("warning: {label}: {warning}"),
+        })
         .collect();
     Ok(Loaded {
         document: normalized.document,
         warnings,
     })
-}
-
-fn describe_warning(source: &SourceDocument, label: &str, warning: &Warning) -> String {
-    match source.line_of(warning.0.pointer.as_str()) {
-        Some(line) => format!("warning: {label}:{line}: {warning}"),
-        None => format!("warning: {label}: {warning}"),
-    }
 }

@@ -5,6 +5,7 @@
 //! the conformance tests); [`generate`] produces the sources; [`write`] writes or checks them;
 //! [`codegen`] ties them together for the workspace.
 
+pub mod bench;
 pub mod codegen;
 pub mod corpus;
 pub mod fixtures;

@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's task runner.
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +45,13 @@ enum Command {
         /// Fail when docs/corpus.md differs from the results, instead of writing it.
         #[arg(long)]
         check: bool,
+    },
+    /// Measure codegen, the server under load and client decoding (release builds); write
+    /// BENCHMARKS.md.
+    Bench {
+        /// One short run per figure instead of several 10 s runs.
+        #[arg(long)]
+        quick: bool,
     },
     /// Regenerate the snapshot fixtures (fixtures/snapshots) from fixtures/specs.
     Snapshots {
@@ -121,6 +129,19 @@ fn run(command: Command) -> anyhow::Result<()> {
                 "corpus: {passing} of {} specs pass; see docs/corpus.md",
                 results.len()
             );
+        }
+        Command::Bench { quick } => {
+            let workspace = Workspace::of_xtask();
+            let plan = if quick {
+                xtask::bench::Plan::QUICK
+            } else {
+                xtask::bench::Plan::FULL
+            };
+            let corpus = corpus::default_corpus_dir(&workspace.root);
+            let report = xtask::bench::run(&workspace.root, &corpus, plan)?;
+            std::fs::write(workspace.root.join("BENCHMARKS.md"), &report)
+                .context("failed to write BENCHMARKS.md")?;
+            println!("{report}");
         }
         Command::Snapshots { check } => {
             let workspace = Workspace::of_xtask();

@@ -1,6 +1,7 @@
 //! Loading an OpenAPI document from YAML or JSON text into a `serde_json::Value`, keeping enough of
 //! the source to point at the line of any JSON pointer later.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Number, Value};
@@ -67,10 +68,21 @@ impl SourceDocument {
     ///
     /// This re-reads the source (JSON is YAML too), so it is meant for error paths only.
     pub fn line_of(&self, pointer: &str) -> Option<usize> {
-        let mut finder = LineFinder::new(pointer);
+        self.lines_of([pointer]).remove(pointer)
+    }
+
+    /// The lines of several pointers, found in one reading of the source.
+    pub fn lines_of<'a>(
+        &self,
+        pointers: impl IntoIterator<Item = &'a str>,
+    ) -> HashMap<String, usize> {
+        let mut finder = LineFinder::new(pointers);
+        if finder.targets.is_empty() {
+            return HashMap::new();
+        }
         let mut parser = Parser::new_from_str(&self.text);
-        // A document that parsed once parses again; a failure here only means "no line".
-        parser.load(&mut finder, false).ok()?;
+        // A document that parsed once parses again; a failure only leaves lines unknown.
+        let _ = parser.load(&mut finder, false);
         finder.found
     }
 }
@@ -270,10 +282,10 @@ fn mapping_key(value: &Value) -> Option<String> {
 
 /// Walks YAML events, tracking the JSON pointer of each node, until it meets `target`.
 struct LineFinder {
-    target: String,
+    targets: HashSet<String>,
     /// For each open collection: its pointer, and for mappings whether the next scalar is a key.
     path: Vec<(Pointer, Position)>,
-    found: Option<usize>,
+    found: HashMap<String, usize>,
 }
 
 enum Position {
@@ -283,11 +295,11 @@ enum Position {
 }
 
 impl LineFinder {
-    fn new(target: &str) -> Self {
+    fn new<'a>(targets: impl IntoIterator<Item = &'a str>) -> Self {
         Self {
-            target: target.to_owned(),
+            targets: targets.into_iter().map(str::to_owned).collect(),
             path: Vec::new(),
-            found: None,
+            found: HashMap::new(),
         }
     }
 
@@ -312,8 +324,10 @@ impl LineFinder {
     }
 
     fn visit(&mut self, pointer: &Pointer, mark: Marker) {
-        if self.found.is_none() && pointer.as_str() == self.target {
-            self.found = Some(mark.line());
+        if self.targets.contains(pointer.as_str()) {
+            self.found
+                .entry(pointer.as_str().to_owned())
+                .or_insert(mark.line());
         }
     }
 }
