@@ -58,7 +58,15 @@ struct Check {
 }
 
 /// Runs everything and returns the Markdown report.
-pub fn run(root: &Path, corpus: &Path, plan: Plan) -> anyhow::Result<String> {
+///
+/// With `postgres` (a database the bench may import its runs into), the server is also measured
+/// on PostgreSQL.
+pub fn run(
+    root: &Path,
+    corpus: &Path,
+    plan: Plan,
+    postgres: Option<&str>,
+) -> anyhow::Result<String> {
     cargo(
         root,
         &["build", "--release", "-p", "xtask", "-p", "refactor-server"],
@@ -66,8 +74,8 @@ pub fn run(root: &Path, corpus: &Path, plan: Plan) -> anyhow::Result<String> {
     let mut checks = Vec::new();
     let mut report = header(plan)?;
     report.push_str(&codegen_section(root, corpus, plan, &mut checks)?);
-    report.push_str(&server_section(root, plan, &mut checks)?);
-    report.push_str(&client_section(root, &mut checks)?);
+    report.push_str(&server_section(root, plan, postgres, &mut checks)?);
+    report.push_str(&client_section(root, plan, &mut checks)?);
     report.push_str("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
     for check in &checks {
         let _ = writeln!(
@@ -93,6 +101,10 @@ const NOTES: &str = "
   process or replica visible within 50 ms without a query per request. What is left per request
   is hyper and dropshot (routing, extractors), HS256 verification of the token (base64, HMAC,
   claims parsing) and the request log.
+- **PostgreSQL** rows match SQLite's because neither database is on the request path once a
+  run is cached: each replica reads the store's version every 50 ms and a run's labels once per
+  write (one `string_agg` over the same index). A write costs each replica one uncached read
+  per run it serves.
 - **The request log** is dropshot's `request completed` line, formatted by a background thread into
   a buffer flushed when full or every 100 ms. dropshot's default logger formats and flushes each
   record and filters levels only after queueing, which alone costs several thousand requests per
@@ -108,7 +120,7 @@ const NOTES: &str = "
   (within run-to-run noise either way): parsing a `Uuid` or a `DateTime<Utc>` in place costs
   about as much as allocating the `String` it replaces. Most of the rest is the `object_value`
   maps, which every decoder builds. The client's response path adds reqwest's body handling around the same
-  `from_slice`; this machine's timings vary by tens of percent from run to run (shared cores).
+  `from_slice`.
 ";
 
 fn cargo(root: &Path, args: &[&str]) -> anyhow::Result<()> {
@@ -262,7 +274,63 @@ struct Load {
     peak_rss_mib: f64,
 }
 
-fn server_section(root: &Path, plan: Plan, checks: &mut Vec<Check>) -> anyhow::Result<String> {
+/// What one load row measures.
+#[derive(Debug, Clone, Copy)]
+enum Case {
+    /// The run of this many labels.
+    Labels(u32),
+    /// A run that does not exist (404).
+    UnknownRun,
+    /// The 100-label run without a token (401).
+    NoToken,
+}
+
+/// A server configuration and the rows measured on it.
+struct Setup<'a> {
+    /// Appended to each row's name.
+    suffix: &'static str,
+    log_level: &'static str,
+    /// `--database`; `None` is the SQLite file in the data dir.
+    database: Option<&'a str>,
+    cases: Vec<Case>,
+}
+
+/// The setups measured: SQLite at the default log level with every case, SQLite with
+/// `--log-level warn`, and PostgreSQL when a database is given.
+fn setups<'a>(sizes: &[u32], postgres: Option<&'a str>) -> Vec<Setup<'a>> {
+    let mut everything: Vec<Case> = sizes.iter().map(|size| Case::Labels(*size)).collect();
+    everything.extend([Case::UnknownRun, Case::NoToken]);
+    let mut setups = vec![
+        Setup {
+            suffix: "",
+            log_level: "info",
+            database: None,
+            cases: everything,
+        },
+        Setup {
+            suffix: ", `--log-level warn`",
+            log_level: "warn",
+            database: None,
+            cases: vec![Case::Labels(100)],
+        },
+    ];
+    if let Some(url) = postgres {
+        setups.push(Setup {
+            suffix: ", PostgreSQL",
+            log_level: "info",
+            database: Some(url),
+            cases: vec![Case::Labels(100), Case::Labels(1_000)],
+        });
+    }
+    setups
+}
+
+fn server_section(
+    root: &Path,
+    plan: Plan,
+    postgres: Option<&str>,
+    checks: &mut Vec<Check>,
+) -> anyhow::Result<String> {
     ensure_wrk()?;
     let server_binary = root.join("target/release/refactor-server");
     let data = tempdir("bench-server")?;
@@ -270,20 +338,6 @@ fn server_section(root: &Path, plan: Plan, checks: &mut Vec<Check>) -> anyhow::R
     let dataset = data.join("labels.json");
     std::fs::write(&dataset, serde_json::to_vec(&dataset_json(&sizes))?)?;
     let data_arg = data.display().to_string();
-    let import = Command::new(&server_binary)
-        .args([
-            "import",
-            dataset.to_str().unwrap_or_default(),
-            "--data-dir",
-            &data_arg,
-        ])
-        .output()
-        .context("failed to import the bench data")?;
-    ensure!(
-        import.status.success(),
-        "import failed: {}",
-        String::from_utf8_lossy(&import.stderr)
-    );
     let token = Command::new(&server_binary)
         .args(["token", "--account", "bench", "--data-dir", &data_arg])
         .output()
@@ -291,48 +345,41 @@ fn server_section(root: &Path, plan: Plan, checks: &mut Vec<Check>) -> anyhow::R
     let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
 
     let mut text = String::from(
-        "## Server\n\n`refactor-server serve` (release, SQLite in a temporary data dir, HS256 JWT checked on \
-         every request, one log line per request at the default `info` level) under \
-         `wrk -t2 -c64 -d<duration> --latency` on loopback. Errors are socket errors, timeouts and \
-         unexpected statuses. Peak RSS is the server's `VmHWM`, reset before each run.\n\n\
+        "## Server\n\n`refactor-server serve` (release, HS256 JWT checked on every request, one log line \
+         per request at the default `info` level; SQLite in a temporary data dir unless the row says \
+         PostgreSQL, which runs on the same machine) under `wrk -t2 -c64 -d<duration> --latency` on \
+         loopback. Errors are socket errors, timeouts and unexpected statuses. Peak RSS is the \
+         server's `VmHWM`, reset before each run.\n\n\
          | case | requests/s (min / median / max) | p50 | p99 | errors | peak RSS | response bytes |\n\
          |---|---|---|---|---|---|---|\n",
     );
     let (mut peak_rss, mut total_errors) = (0.0_f64, 0_u64);
     let mut per_size: Vec<(String, f64, usize)> = Vec::new();
-    for (log_level, cases) in [("info", true), ("warn", false)] {
-        let mut server = Server::start(&server_binary, &data_arg, log_level)?;
-        let mut rows: Vec<(String, String, Option<&str>, bool)> = Vec::new();
-        if cases {
-            for size in sizes {
-                rows.push((
+    for setup in setups(&sizes, postgres) {
+        import(&server_binary, &data_arg, setup.database, &dataset)?;
+        let mut server = Server::start(&server_binary, &data_arg, setup.database, setup.log_level)?;
+        for case in &setup.cases {
+            let (name, url, token, success) = match *case {
+                Case::Labels(size) => (
                     format!("{size} labels"),
                     run_url(&server.base_url, size),
                     Some(token.as_str()),
                     true,
-                ));
-            }
-            rows.push((
-                "unknown run (404)".into(),
-                format!("{}/v1/run/{}/gold-labels", server.base_url, uuid_of(999)),
-                Some(&token),
-                false,
-            ));
-            rows.push((
-                "no token (401)".into(),
-                run_url(&server.base_url, 100),
-                None,
-                false,
-            ));
-        } else {
-            rows.push((
-                "100 labels, `--log-level warn`".into(),
-                run_url(&server.base_url, 100),
-                Some(&token),
-                true,
-            ));
-        }
-        for (label, url, token, success) in rows {
+                ),
+                Case::UnknownRun => (
+                    "unknown run (404)".to_owned(),
+                    format!("{}/v1/run/{}/gold-labels", server.base_url, uuid_of(999)),
+                    Some(token.as_str()),
+                    false,
+                ),
+                Case::NoToken => (
+                    "no token (401)".to_owned(),
+                    run_url(&server.base_url, 100),
+                    None,
+                    false,
+                ),
+            };
+            let label = format!("{name}{}", setup.suffix);
             let bytes = response_bytes(&url, token)?;
             let loads = (0..plan.runs)
                 .map(|_| measure(&mut server, &url, token, plan.duration, success))
@@ -372,9 +419,15 @@ fn server_section(root: &Path, plan: Plan, checks: &mut Vec<Check>) -> anyhow::R
             }
             peak_rss = peak_rss.max(rss);
             total_errors += errors;
-            per_size.push((label.clone(), median, bytes));
+            per_size.push((label, median, bytes));
         }
         server.stop();
+    }
+    if postgres.is_none() {
+        text.push_str(
+            "\nPostgreSQL rows: `cargo xtask bench --postgres postgres://USER@HOST/DATABASE` (for \
+             example the server `.ci/postgres` starts).\n",
+        );
     }
     text.push('\n');
     let _ = std::fs::remove_dir_all(&data);
@@ -403,6 +456,32 @@ fn server_section(root: &Path, plan: Plan, checks: &mut Vec<Check>) -> anyhow::R
         });
     }
     Ok(text)
+}
+
+/// Imports the bench dataset (idempotent) into the data dir's SQLite file or `database`.
+fn import(
+    binary: &Path,
+    data_dir: &str,
+    database: Option<&str>,
+    dataset: &Path,
+) -> anyhow::Result<()> {
+    let mut command = Command::new(binary);
+    command
+        .arg("import")
+        .arg(dataset)
+        .args(["--data-dir", data_dir]);
+    if let Some(database) = database {
+        command.args(["--database", database]);
+    }
+    let output = command
+        .output()
+        .context("failed to import the bench data")?;
+    ensure!(
+        output.status.success(),
+        "import failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(())
 }
 
 fn ensure_wrk() -> anyhow::Result<()> {
@@ -479,21 +558,30 @@ struct Server {
 }
 
 impl Server {
-    fn start(binary: &Path, data_dir: &str, log_level: &str) -> anyhow::Result<Self> {
+    fn start(
+        binary: &Path,
+        data_dir: &str,
+        database: Option<&str>,
+        log_level: &str,
+    ) -> anyhow::Result<Self> {
         let port = free_port()?;
         let bind = format!("127.0.0.1:{port}");
         let log =
             std::fs::File::create(std::env::temp_dir().join(format!("bench-server-{port}.log")))?;
-        let child = Command::new(binary)
-            .args([
-                "serve",
-                "--bind",
-                &bind,
-                "--data-dir",
-                data_dir,
-                "--log-level",
-                log_level,
-            ])
+        let mut command = Command::new(binary);
+        command.args([
+            "serve",
+            "--bind",
+            &bind,
+            "--data-dir",
+            data_dir,
+            "--log-level",
+            log_level,
+        ]);
+        if let Some(database) = database {
+            command.args(["--database", database]);
+        }
+        let child = command
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -619,59 +707,101 @@ fn parse_latency_ms(text: &str) -> Option<f64> {
     }
 }
 
-fn client_section(root: &Path, checks: &mut Vec<Check>) -> anyhow::Result<String> {
-    cargo(
-        root,
-        &[
-            "bench",
-            "-p",
-            "refactor-client",
-            "--bench",
-            "decode",
-            "--",
-            "--noplot",
-        ],
-    )?;
-    let mut text = String::from(
-        "## Client\n\nDecoding 10,000 labels (criterion, `crates/client/benches/decode.rs`) with \
-         `serde_json::from_slice` on the same bytes: into the generated client's types, into \
-         hand-written structs of plain strings (nothing parsed or checked), into `serde_json::Value`; \
-         and the generated client's whole response path (`ResponseValue::from_response`).\n\n\
-         | decoder | median | vs plain structs |\n|---|---|---|\n",
-    );
-    let estimate = |id: &str| -> Option<f64> {
-        let path = root.join(format!(
-            "target/criterion/decode_10000_labels/{id}/new/estimates.json"
-        ));
-        let value: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-        value.pointer("/median/point_estimate")?.as_f64()
-    };
-    let plain =
-        estimate("plain_structs").context("criterion wrote no estimate for plain_structs")?;
-    for id in [
-        "generated_types",
-        "plain_structs",
-        "plain_value",
-        "generated_client_response",
-    ] {
-        if let Some(nanos) = estimate(id) {
-            let _ = writeln!(
-                text,
-                "| `{id}` | {:.2} ms | {:.2}x |",
-                nanos / 1e6,
-                nanos / plain
-            );
-            if id == "generated_types" {
-                checks.push(Check {
-                    target: "client decode within 1.2x of plain serde_json".into(),
-                    measured: format!("{:.2}x", nanos / plain),
-                    met: nanos / plain <= 1.2,
-                });
-            }
+/// glibc settings for the decode bench: keep freed memory in the heap instead of unmapping it,
+/// so that each iteration does not fault in its megabytes afresh. Without them, whether an
+/// iteration's large vectors get fresh pages from the kernel varies from run to run and moves
+/// every figure by up to 50%, more than the decoders differ.
+const STEADY_HEAP: &str =
+    "glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=4294967295";
+
+/// The decoders of `crates/client/benches/decode.rs`, the plain baseline second.
+const DECODERS: [&str; 4] = [
+    "generated_types",
+    "plain_structs",
+    "plain_value",
+    "generated_client_response",
+];
+
+fn client_section(root: &Path, plan: Plan, checks: &mut Vec<Check>) -> anyhow::Result<String> {
+    let runs = plan.runs;
+    // Per decoder, the median time of each criterion run; and the generated/plain ratio of each.
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); DECODERS.len()];
+    let mut ratios = Vec::new();
+    for _ in 0..runs {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args([
+                "bench",
+                "-p",
+                "refactor-client",
+                "--bench",
+                "decode",
+                "--",
+                "--noplot",
+            ])
+            .env("GLIBC_TUNABLES", STEADY_HEAP)
+            .current_dir(root)
+            .status()
+            .context("failed to run cargo bench")?;
+        ensure!(status.success(), "cargo bench -p refactor-client failed");
+        let estimates: Vec<f64> = DECODERS
+            .iter()
+            .map(|id| {
+                criterion_median(root, id)
+                    .with_context(|| format!("criterion wrote no estimate for {id}"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        ratios.push(estimates[0] / estimates[1]);
+        for (all, estimate) in times.iter_mut().zip(estimates) {
+            all.push(estimate);
         }
     }
+    let mut text = format!(
+        "## Client\n\nDecoding 10,000 labels (criterion, `crates/client/benches/decode.rs`, {runs} run(s)) with \
+         `serde_json::from_slice` on the same bytes: into the generated client's types, into \
+         hand-written structs of plain strings (nothing parsed or checked), into `serde_json::Value`; \
+         and the generated client's whole response path (`ResponseValue::from_response`). Each run's \
+         figure is criterion's median; the ratio is the median of the runs' ratios. The bench runs \
+         with `GLIBC_TUNABLES={STEADY_HEAP}`: glibc keeps freed memory instead of unmapping it after \
+         every iteration, whose page faults otherwise move every figure by up to 50% from run to \
+         run.\n\n| decoder | min | median | max |\n|---|---|---|---|\n"
+    );
+    for (id, all) in DECODERS.iter().zip(&times) {
+        let (min, median, max) = spread(all);
+        let _ = writeln!(
+            text,
+            "| `{id}` | {:.2} ms | {:.2} ms | {:.2} ms |",
+            min / 1e6,
+            median / 1e6,
+            max / 1e6
+        );
+    }
+    let (_, ratio, _) = spread(&ratios);
+    let _ = writeln!(
+        text,
+        "\n`generated_types` / `plain_structs`: **{ratio:.2}x** (runs: {}).",
+        ratios
+            .iter()
+            .map(|r| format!("{r:.2}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    checks.push(Check {
+        target: "client decode within 1.2x of plain serde_json".into(),
+        measured: format!("{ratio:.2}x"),
+        met: ratio <= 1.2,
+    });
     text.push('\n');
     Ok(text)
+}
+
+/// Criterion's median estimate of `id` (nanoseconds) from its last run.
+fn criterion_median(root: &Path, id: &str) -> Option<f64> {
+    let path = root.join(format!(
+        "target/criterion/decode_10000_labels/{id}/new/estimates.json"
+    ));
+    let value: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    value.pointer("/median/point_estimate")?.as_f64()
 }
 
 #[cfg(test)]

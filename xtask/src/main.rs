@@ -52,6 +52,10 @@ enum Command {
         /// One short run per figure instead of several 10 s runs.
         #[arg(long)]
         quick: bool,
+        /// Also measure the server on this PostgreSQL database (the bench imports its runs
+        /// into it), e.g. the one `.ci/postgres` starts.
+        #[arg(long, env = "REFACTOR_BENCH_POSTGRES_URL")]
+        postgres: Option<String>,
     },
     /// Regenerate the snapshot fixtures (fixtures/snapshots) from fixtures/specs.
     Snapshots {
@@ -130,7 +134,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 results.len()
             );
         }
-        Command::Bench { quick } => {
+        Command::Bench { quick, postgres } => {
             let workspace = Workspace::of_xtask();
             let plan = if quick {
                 xtask::bench::Plan::QUICK
@@ -138,7 +142,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 xtask::bench::Plan::FULL
             };
             let corpus = corpus::default_corpus_dir(&workspace.root);
-            let report = xtask::bench::run(&workspace.root, &corpus, plan)?;
+            let report = xtask::bench::run(&workspace.root, &corpus, plan, postgres.as_deref())?;
             std::fs::write(workspace.root.join("BENCHMARKS.md"), &report)
                 .context("failed to write BENCHMARKS.md")?;
             println!("{report}");

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::store::StoreOptions;
+
 /// The reference server of the re-factor API.
 #[derive(Debug, Parser)]
 #[command(name = "refactor-server", version, about, long_about = None)]
@@ -34,9 +36,16 @@ pub struct StorageArgs {
     /// Directory for the database and the development JWT secret.
     #[arg(long, env = "REFACTOR_DATA_DIR", default_value = "./refactor-data")]
     pub data_dir: PathBuf,
-    /// Database URL [default: sqlite://<data-dir>/refactor.db].
-    #[arg(long, env = "REFACTOR_DATABASE")]
+    /// Database URL: sqlite://PATH, or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE for
+    /// replicas sharing one database [default: sqlite://<data-dir>/refactor.db].
+    #[arg(long, env = "REFACTOR_DATABASE", hide_env_values = true)]
     pub database: Option<String>,
+    /// Most database connections this process opens [default: two per core].
+    #[arg(long, env = "REFACTOR_DATABASE_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub database_max_connections: Option<u32>,
+    /// How long a request waits for a database connection before answering 503.
+    #[arg(long, env = "REFACTOR_DATABASE_ACQUIRE_TIMEOUT", default_value = "2s", value_parser = parse_duration)]
+    pub database_acquire_timeout: Duration,
 }
 
 impl StorageArgs {
@@ -45,6 +54,17 @@ impl StorageArgs {
         self.database
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("refactor.db").display()))
+    }
+
+    /// The connection pool's settings.
+    pub fn store_options(&self) -> StoreOptions {
+        let defaults = StoreOptions::default();
+        StoreOptions {
+            max_connections: self
+                .database_max_connections
+                .unwrap_or(defaults.max_connections),
+            acquire_timeout: self.database_acquire_timeout,
+        }
     }
 }
 

@@ -26,7 +26,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let server = serve::start(store, auth, args.bind, log_level(args.log_level)).await?;
     let base_url = format!("http://{}", server.local_addr());
-    println!("listening on {base_url}");
+    println!(
+        "listening on {base_url} (database {})",
+        store::redacted(&args.storage.database_url())
+    );
     if args.demo {
         print_demo_access(&base_url, dev_secret.as_deref())?;
     }
@@ -87,19 +90,22 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
 /// `migrate`: create and migrate the database.
 pub async fn migrate(args: StorageArgs) -> anyhow::Result<()> {
     open(&args).await?;
-    eprintln!("database {} is up to date", args.database_url());
+    eprintln!(
+        "database {} is up to date",
+        store::redacted(&args.database_url())
+    );
     Ok(())
 }
 
 async fn open(storage: &StorageArgs) -> anyhow::Result<Box<dyn GoldLabelStore>> {
     let url = storage.database_url();
-    if url.starts_with("sqlite:") {
+    if store::Backend::of(&url) == Some(store::Backend::Sqlite) {
         std::fs::create_dir_all(&storage.data_dir)
             .with_context(|| format!("failed to create {}", storage.data_dir.display()))?;
     }
-    store::open_store(&url)
+    store::open_store(&url, &storage.store_options())
         .await
-        .with_context(|| format!("failed to open {url}"))
+        .with_context(|| format!("failed to open the database {}", store::redacted(&url)))
 }
 
 /// The authenticator, and the HS256 secret when tokens can be issued locally.

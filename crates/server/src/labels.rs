@@ -13,8 +13,39 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-/// A record's top-level properties as their JSON text, exactly as written.
-type RawFields = HashMap<String, Box<RawValue>>;
+/// A record's top-level properties as their JSON text, exactly as written. A property written
+/// twice is refused: which of the two a reader keeps is up to the reader.
+struct RawFields(HashMap<String, Box<RawValue>>);
+
+impl<'de> serde::Deserialize<'de> for RawFields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RawFields;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("a label object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawFields, A::Error> {
+                let mut fields = HashMap::new();
+                while let Some((name, value)) = map.next_entry::<String, Box<RawValue>>()? {
+                    if fields.contains_key(&name) {
+                        return Err(serde::de::Error::custom(format!(
+                            "property {name:?} appears twice"
+                        )));
+                    }
+                    fields.insert(name, value);
+                }
+                Ok(RawFields(fields))
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 
 /// The spec's `RunGoldLabel` schema: its properties in order, and a validator.
 pub struct LabelSchema {
@@ -133,7 +164,7 @@ pub fn stored_label(record: &RawValue) -> Result<StoredLabel, LabelError> {
     let mut body = String::with_capacity(record.get().len());
     body.push('{');
     for name in &schema.properties {
-        let Some(raw) = raw_fields.get(name) else {
+        let Some(raw) = raw_fields.0.get(name) else {
             continue;
         };
         if body.len() > 1 {
@@ -287,6 +318,15 @@ mod tests {
     fn an_unknown_property_is_refused() {
         let error = stored_label(&raw(&label(r#","text_valeu":"typo""#))).expect_err("invalid");
         assert!(error.message.contains("text_valeu"), "{error}");
+    }
+
+    #[test]
+    fn a_property_written_twice_is_refused() {
+        let error = stored_label(&raw(&label(r#","account_id":"globex""#))).expect_err("invalid");
+        assert!(
+            error.message.contains("\"account_id\" appears twice"),
+            "{error}"
+        );
     }
 
     #[test]

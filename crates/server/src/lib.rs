@@ -1,7 +1,7 @@
 //! `refactor-server`: the reference implementation of the generated `RefactorApi` trait.
 //!
 //! One module per job: [`auth`] (bearer JWTs), [`labels`] (validating and rendering labels),
-//! [`import`] (import files), [`store`] (the storage trait and SQLite), [`api`] (the trait
+//! [`import`] (import files), [`store`] (the storage trait, SQLite and PostgreSQL), [`api`] (the trait
 //! implementation), [`serve`] (the HTTP server), [`demo`] (demo data), [`cli`] and [`commands`]
 //! (the command line).
 

@@ -1,14 +1,20 @@
-//! Where gold labels live: a small trait so handlers never see the database, and its SQLite
-//! implementation (the default, embedded).
+//! Where gold labels live: a small trait so handlers never see the database, with a SQLite
+//! implementation (the default, embedded) and a PostgreSQL one (for replicas on a shared
+//! database). Both apply the same import [`rules`] and serve byte-identical JSON.
 
 mod cache;
+mod postgres;
+mod rules;
 mod sqlite;
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use uuid::Uuid;
 
 pub use cache::CachedStore;
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::import::ImportBatch;
@@ -22,9 +28,42 @@ pub enum StoreError {
     /// The write contradicts what is stored (a run of another account, say); nothing was written.
     #[error("{0}")]
     Conflict(String),
-    /// The database URL names nothing this server can open.
-    #[error("unsupported database URL {0:?} (expected sqlite://PATH)")]
+    /// A record holds a value this database cannot store; nothing was written.
+    #[error("{0}")]
+    Unstorable(String),
+    /// The database URL is malformed (shown without its password).
+    #[error("invalid database URL {url:?}: {reason}")]
+    InvalidUrl {
+        /// The URL, redacted.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The database URL names nothing this server can open (shown without its password).
+    #[error(
+        "unsupported database URL {0:?} (expected sqlite://PATH or postgres://USER@HOST/DATABASE)"
+    )]
     UnsupportedUrl(String),
+}
+
+/// How a store pools its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// The most connections one process opens.
+    pub max_connections: u32,
+    /// How long a request waits for a connection before the store reports itself unavailable.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    /// Two connections per core, a two-second wait.
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Self {
+            max_connections: u32::try_from(cores * 2).unwrap_or(8).max(2),
+            acquire_timeout: Duration::from_secs(2),
+        }
+    }
 }
 
 /// How an import changed the store.
@@ -71,11 +110,99 @@ pub trait GoldLabelStore: Send + Sync + 'static {
     async fn import(&self, batch: &ImportBatch) -> Result<ImportReport, StoreError>;
 }
 
-/// Opens (creating and migrating) the store at `database_url`.
-pub async fn open_store(database_url: &str) -> Result<Box<dyn GoldLabelStore>, StoreError> {
-    if database_url.starts_with("sqlite:") {
-        Ok(Box::new(SqliteStore::open(database_url).await?))
-    } else {
-        Err(StoreError::UnsupportedUrl(database_url.to_owned()))
+/// Opens (creating and migrating) the store at `database_url`: `sqlite://PATH` or
+/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?PARAMS]` (also `postgresql://`).
+pub async fn open_store(
+    database_url: &str,
+    options: &StoreOptions,
+) -> Result<Box<dyn GoldLabelStore>, StoreError> {
+    match Backend::of(database_url) {
+        Some(Backend::Sqlite) => Ok(Box::new(SqliteStore::open(database_url, options).await?)),
+        Some(Backend::Postgres) => Ok(Box::new(PostgresStore::open(database_url, options).await?)),
+        None => Err(StoreError::UnsupportedUrl(redacted(database_url))),
+    }
+}
+
+/// The kinds of database a URL can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `sqlite:`: a file on this machine.
+    Sqlite,
+    /// `postgres:` or `postgresql:`: a server, shareable by replicas.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend `database_url` names, by its scheme.
+    pub fn of(database_url: &str) -> Option<Self> {
+        let scheme = database_url.split_once(':')?.0;
+        match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => Some(Self::Sqlite),
+            "postgres" | "postgresql" => Some(Self::Postgres),
+            _ => None,
+        }
+    }
+}
+
+/// `url` with any password replaced by `***`, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
+        None => url.to_owned(),
+    }
+}
+
+/// `[` + comma-separated label bodies + `]`: a run's response from its aggregated labels.
+fn json_array(bodies: &str) -> Bytes {
+    let mut json = Vec::with_capacity(bodies.len() + 2);
+    json.push(b'[');
+    json.extend_from_slice(bodies.as_bytes());
+    json.push(b']');
+    Bytes::from(json)
+}
+
+/// A database error as the store's (transient) unavailability.
+fn unavailable(error: sqlx::Error) -> StoreError {
+    StoreError::Unavailable(error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_their_backend_by_scheme() {
+        assert_eq!(Backend::of("sqlite://./refactor.db"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of("postgres://u@h/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of("PostgreSQL://u@h/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of("mysql://u@h/db"), None);
+        assert_eq!(Backend::of("refactor.db"), None);
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redacted("postgres://app:s3cret@db:5432/labels?sslmode=require"),
+            "postgres://app:***@db:5432/labels?sslmode=require"
+        );
+        assert_eq!(
+            redacted("postgres://app@db/labels"),
+            "postgres://app@db/labels"
+        );
+        assert_eq!(
+            redacted("postgres://app:p@ss:word@db/labels"),
+            "postgres://app:***@db/labels"
+        );
+        assert_eq!(redacted("sqlite://./refactor.db"), "sqlite://./refactor.db");
+        let error = StoreError::UnsupportedUrl(redacted("mysql://root:hunter2@db/x")).to_string();
+        assert!(!error.contains("hunter2"), "{error}");
     }
 }

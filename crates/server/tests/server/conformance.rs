@@ -1,19 +1,21 @@
-//! The foundation's conformance round trip, against the real server on SQLite.
+//! The foundation's conformance round trip, against the real server on every backend.
 
 use refactor_conformance::in_memory::sample_labels;
 use refactor_conformance::round_trip::Target;
 use uuid::Uuid;
 
-use crate::support::{base_url, claims, hs_token, hs256, seed, sqlite_store, start};
+use crate::support::{
+    TestDatabase, base_url, claims, hs_token, hs256, on_every_backend, seed, start,
+};
 
 const RUN: Uuid = Uuid::from_u128(0xA1);
 const EMPTY_RUN: Uuid = Uuid::from_u128(0xA2);
 const OTHER_ACCOUNTS_RUN: Uuid = Uuid::from_u128(0xB1);
 
-#[tokio::test]
-async fn the_client_and_the_real_server_agree_with_the_spec() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = sqlite_store(dir.path()).await;
+on_every_backend!(the_client_and_the_real_server_agree_with_the_spec);
+
+async fn the_client_and_the_real_server_agree_with_the_spec(db: TestDatabase) {
+    let store = db.store().await;
     let mut labels = sample_labels(RUN, "acme", 7);
     labels.extend(
         sample_labels(OTHER_ACCOUNTS_RUN, "globex", 2)

@@ -1,25 +1,26 @@
-//! Import through the command line: a good file round-trips, a file with one bad record writes
-//! nothing, and importing again changes nothing.
+//! Import through the command line on every backend: a good file round-trips, a file with one
+//! bad record writes nothing, and importing again changes nothing.
 
 use std::path::Path;
-use std::process::Command;
 
 use refactor_conformance::in_memory::sample_labels;
 use refactor_conformance::round_trip::Target;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::support::{base_url, claims, hs_token, hs256, sqlite_store, start};
+use crate::support::{TestDatabase, base_url, claims, hs_token, hs256, on_every_backend, start};
 
 const RUN: Uuid = Uuid::from_u128(0xA1);
 
-fn import(data_dir: &Path, file: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_refactor-server"))
-        .arg("import")
+on_every_backend!(
+    a_good_file_round_trips_and_reimport_is_a_no_op,
+    big_numbers_in_object_values_are_served_exactly_as_imported,
+    one_bad_record_writes_nothing_and_says_where,
+);
+
+fn import(db: &TestDatabase, file: &Path) -> std::process::Output {
+    db.command("import")
         .arg(file)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("REFACTOR_DATABASE")
         .output()
         .expect("run refactor-server import")
 }
@@ -40,17 +41,15 @@ fn tricky_labels() -> Vec<Value> {
     labels
 }
 
-#[tokio::test]
-async fn a_good_file_round_trips_and_reimport_is_a_no_op() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = write(dir.path(), "labels.json", &Value::Array(tricky_labels()));
-    let first = import(dir.path(), &file);
+async fn a_good_file_round_trips_and_reimport_is_a_no_op(db: TestDatabase) {
+    let file = write(db.data_dir(), "labels.json", &Value::Array(tricky_labels()));
+    let first = import(&db, &file);
     assert!(
         first.status.success(),
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    let again = import(dir.path(), &file);
+    let again = import(&db, &file);
     let report = String::from_utf8_lossy(&again.stderr);
     assert!(again.status.success(), "{report}");
     assert!(
@@ -58,31 +57,29 @@ async fn a_good_file_round_trips_and_reimport_is_a_no_op() {
         "{report}"
     );
 
-    let server = start(sqlite_store(dir.path()).await, hs256()).await;
+    let server = start(db.store().await, hs256()).await;
     Target::new(base_url(&server), hs_token(&claims("acme")))
         .assert_lists(RUN, &tricky_labels())
         .await;
 }
 
-#[tokio::test]
-async fn big_numbers_in_object_values_are_served_exactly_as_imported() {
-    let dir = tempfile::tempdir().expect("tempdir");
+async fn big_numbers_in_object_values_are_served_exactly_as_imported(db: TestDatabase) {
     let label = serde_json::to_string(&sample_labels(RUN, "acme", 1)[0]).expect("json");
     let with_big_number = label.replacen(
         '{',
         r#"{"object_value": {"big": 123456789012345678901234567890.000000000001},"#,
         1,
     );
-    let file = dir.path().join("big.json");
+    let file = db.data_dir().join("big.json");
     std::fs::write(&file, format!("[{with_big_number}]")).expect("write");
-    let output = import(dir.path(), &file);
+    let output = import(&db, &file);
     assert!(
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
 
-    let server = start(sqlite_store(dir.path()).await, hs256()).await;
+    let server = start(db.store().await, hs256()).await;
     let body = reqwest::Client::new()
         .get(format!("{}/v1/run/{RUN}/gold-labels", base_url(&server)))
         .bearer_auth(hs_token(&claims("acme")))
@@ -98,24 +95,22 @@ async fn big_numbers_in_object_values_are_served_exactly_as_imported() {
     );
 }
 
-#[tokio::test]
-async fn one_bad_record_writes_nothing_and_says_where() {
-    let dir = tempfile::tempdir().expect("tempdir");
+async fn one_bad_record_writes_nothing_and_says_where(db: TestDatabase) {
     let good = write(
-        dir.path(),
+        db.data_dir(),
         "good.json",
         &Value::Array(sample_labels(RUN, "acme", 2)),
     );
-    assert!(import(dir.path(), &good).status.success());
+    assert!(import(&db, &good).status.success());
 
     let mut labels = sample_labels(Uuid::from_u128(0xA2), "acme", 3);
     labels[2]["run_id"] = json!("not-a-uuid");
     let bad = write(
-        dir.path(),
+        db.data_dir(),
         "bad.json",
         &json!({"runs": [], "gold_labels": labels}),
     );
-    let output = import(dir.path(), &bad);
+    let output = import(&db, &bad);
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
     assert!(message.contains("gold_labels[2]: /run_id"), "{message}");
@@ -127,8 +122,8 @@ async fn one_bad_record_writes_nothing_and_says_where() {
         "output_resource_name": "o", "created_at": "2026-01-01T00:00:00Z"
     }));
     let output = import(
-        dir.path(),
-        &write(dir.path(), "conflict.json", &Value::Array(conflicting)),
+        &db,
+        &write(db.data_dir(), "conflict.json", &Value::Array(conflicting)),
     );
     assert!(!output.status.success());
     assert!(
@@ -137,7 +132,7 @@ async fn one_bad_record_writes_nothing_and_says_where() {
         String::from_utf8_lossy(&output.stderr)
     );
 
-    let server = start(sqlite_store(dir.path()).await, hs256()).await;
+    let server = start(db.store().await, hs256()).await;
     let target = Target::new(base_url(&server), hs_token(&claims("acme")));
     target
         .assert_lists(RUN, &sample_labels(RUN, "acme", 2))

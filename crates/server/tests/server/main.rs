@@ -1,9 +1,13 @@
 //! The server's tests, in one binary: conformance against the real server, the auth matrix,
-//! import, restart, and store faults.
+//! commands, import, restart, store faults, the store's behaviour on every backend, and replicas sharing
+//! one PostgreSQL database.
 
 mod auth_matrix;
+mod commands;
 mod conformance;
 mod faults;
 mod import;
+mod replicas;
 mod restart;
+mod store;
 mod support;

@@ -1,6 +1,8 @@
-//! Starting real servers on temporary data dirs, and minting tokens of every kind.
+//! Starting real servers on temporary databases of every backend, and minting tokens of every
+//! kind.
 
 use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -11,8 +13,9 @@ use refactor_server::api::AppState;
 use refactor_server::auth::{Authenticator, ClaimRequirements};
 use refactor_server::import::parse_import;
 use refactor_server::serve;
-use refactor_server::store::{GoldLabelStore, SqliteStore};
+use refactor_server::store::{Backend, GoldLabelStore, SqliteStore, StoreOptions, open_store};
 use serde_json::{Value, json};
+use sqlx::Connection as _;
 
 /// The HS256 secret the test servers use.
 pub const SECRET: &[u8] = b"test-secret-of-at-least-32-bytes!!";
@@ -21,11 +24,179 @@ pub const SECRET: &[u8] = b"test-secret-of-at-least-32-bytes!!";
 pub async fn sqlite_store(dir: &Path) -> Box<dyn GoldLabelStore> {
     let url = format!("sqlite://{}", dir.join("refactor.db").display());
     Box::new(
-        SqliteStore::open(&url)
+        SqliteStore::open(&url, &StoreOptions::default())
             .await
             .unwrap_or_else(|e| panic!("open {url}: {e}")),
     )
 }
+
+/// The variable naming the PostgreSQL server the tests use.
+const POSTGRES_URL_VARIABLE: &str = "REFACTOR_TEST_POSTGRES_URL";
+/// Set (by CI) to fail rather than skip when there is no PostgreSQL server.
+const POSTGRES_REQUIRED_VARIABLE: &str = "REFACTOR_TEST_POSTGRES_REQUIRED";
+
+/// A fresh, empty database of one backend, with a data dir for the server's other files: a
+/// SQLite file in a temporary directory, or a PostgreSQL schema of its own (dropped afterwards)
+/// on the server `REFACTOR_TEST_POSTGRES_URL` names.
+pub struct TestDatabase {
+    backend: Backend,
+    url: String,
+    data_dir: tempfile::TempDir,
+    postgres_schema: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// A fresh database, or `None` (after saying how to run them) when the PostgreSQL tests
+    /// have no server.
+    pub async fn new(backend: Backend) -> Option<Self> {
+        let data_dir = tempfile::tempdir().expect("tempdir");
+        match backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}", data_dir.path().join("refactor.db").display());
+                Some(Self {
+                    backend,
+                    url,
+                    data_dir,
+                    postgres_schema: None,
+                })
+            }
+            Backend::Postgres => {
+                let Ok(server) = std::env::var(POSTGRES_URL_VARIABLE) else {
+                    assert!(
+                        std::env::var_os(POSTGRES_REQUIRED_VARIABLE).is_none(),
+                        "{POSTGRES_REQUIRED_VARIABLE} is set but {POSTGRES_URL_VARIABLE} is not"
+                    );
+                    eprintln!(
+                        "skipped: no PostgreSQL server. Run `eval \"$(.ci/postgres)\"` (or set \
+                         {POSTGRES_URL_VARIABLE}=postgres://USER@HOST/DATABASE) to run the PostgreSQL tests"
+                    );
+                    return None;
+                };
+                let schema = format!("refactor_test_{}", uuid::Uuid::new_v4().simple());
+                let mut connection = sqlx::PgConnection::connect(&server)
+                    .await
+                    .unwrap_or_else(|e| panic!("connect to {POSTGRES_URL_VARIABLE}: {e}"));
+                sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(&mut connection)
+                    .await
+                    .unwrap_or_else(|e| panic!("create schema {schema}: {e}"));
+                let separator = if server.contains('?') { '&' } else { '?' };
+                // The schema doubles as the application name, so a test can find its connections.
+                let url = format!(
+                    "{server}{separator}options[search_path]={schema}&application_name={schema}"
+                );
+                Some(Self {
+                    backend,
+                    url,
+                    data_dir,
+                    postgres_schema: Some((server, schema)),
+                })
+            }
+        }
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Terminates every PostgreSQL connection this database's stores hold, as a database restart
+    /// or a failover would. Returns how many there were.
+    pub async fn kill_connections(&self) -> i64 {
+        let (server, schema) = self
+            .postgres_schema
+            .as_ref()
+            .expect("a PostgreSQL database");
+        let mut connection = sqlx::PgConnection::connect(server).await.expect("connect");
+        sqlx::query_scalar(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+        )
+        .bind(schema)
+        .fetch_one(&mut connection)
+        .await
+        .expect("terminate connections")
+    }
+
+    /// The server's data dir (the SQLite file and the development JWT secret live there).
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// A store on this database (each call opens another, as another process would).
+    pub async fn store(&self) -> Box<dyn GoldLabelStore> {
+        open_store(&self.url, &StoreOptions::default())
+            .await
+            .unwrap_or_else(|e| panic!("open {}: {e}", self.url))
+    }
+
+    /// `refactor-server <subcommand>` on this database.
+    pub fn command(&self, subcommand: &str) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_refactor-server"));
+        command
+            .arg(subcommand)
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .arg("--database")
+            .arg(&self.url)
+            .env_remove("REFACTOR_DATABASE");
+        command
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((server, schema)) = self.postgres_schema.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which cannot block on itself: use a thread.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut connection = sqlx::PgConnection::connect(&server).await?;
+                sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                    .execute(&mut connection)
+                    .await?;
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+            })
+        })
+        .join();
+        if let Ok(Err(error)) = dropped {
+            eprintln!("warning: could not drop a test schema: {error}");
+        }
+    }
+}
+
+/// Defines, for each named `async fn case(db: TestDatabase)` of the calling module, a test in
+/// module `sqlite` and one in module `postgres` that run it on a fresh database of that backend.
+macro_rules! on_every_backend {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let backend = refactor_server::store::Backend::Sqlite;
+                    if let Some(db) = $crate::support::TestDatabase::new(backend).await {
+                        super::$case(db).await;
+                    }
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let backend = refactor_server::store::Backend::Postgres;
+                    if let Some(db) = $crate::support::TestDatabase::new(backend).await {
+                        super::$case(db).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+pub(crate) use on_every_backend;
 
 /// Imports `labels` (the spec's JSON shape) and `empty_runs` into `store`.
 pub async fn seed(store: &dyn GoldLabelStore, labels: &[Value], empty_runs: &[(uuid::Uuid, &str)]) {

@@ -1,0 +1,249 @@
+//! The PostgreSQL store: one database shared by any number of stateless server replicas (and by
+//! servers speaking its wire protocol, such as CockroachDB and YugabyteDB), migrations compiled in.
+//!
+//! Replicas need no coordination beyond the database: every write is one transaction that also
+//! bumps `store_version` (which every replica's response cache polls), imports are serialized
+//! by a transaction-scoped advisory lock, and sqlx's migrator takes its own advisory lock, so
+//! replicas starting together migrate once.
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use chrono::{DateTime, SubsecRound as _, Utc};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use sqlx::Row as _;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use uuid::Uuid;
+
+use super::rules::{self, LabelWrite, StoredIdentity};
+use super::{
+    GoldLabelStore, ImportReport, RunLabels, StoreError, StoreOptions, json_array, redacted,
+    unavailable,
+};
+use crate::import::{ImportBatch, LabelRecord};
+
+/// The advisory lock every import holds for its transaction ("refactor" in ASCII): imports from
+/// several replicas or processes run one after another, so each sees the others' runs.
+const IMPORT_LOCK: i64 = 0x7265_6661_6374_6f72;
+
+/// A run's owner and its labels as one JSON array text; no row when there is no such run.
+const RUN_LABELS: &str = "
+    SELECT r.account_id,
+           string_agg(l.body, ',' ORDER BY l.created_at, l.created_at_nanos, l.id)
+    FROM runs r LEFT JOIN gold_labels l ON l.run_id = r.id
+    WHERE r.id = $1
+    GROUP BY r.id";
+
+const INSERT_LABEL: &str = "
+    INSERT INTO gold_labels (id, run_id, account_id, created_at, created_at_nanos, object_value, body)
+    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)";
+
+const UPDATE_LABEL: &str = "
+    UPDATE gold_labels SET created_at = $4, created_at_nanos = $5, object_value = $6::jsonb, body = $7
+    WHERE id = $1 AND run_id = $2 AND account_id = $3";
+
+/// SQLSTATEs of values PostgreSQL refuses to store: a NUL character in text (22021), `\u0000` in
+/// jsonb (22P05), a time out of range (22008).
+const UNSTORABLE_VALUES: [&str; 3] = ["22021", "22P05", "22008"];
+
+/// Gold labels in a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to `postgres://...` and applies migrations.
+    pub async fn open(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
+        let connect = PgConnectOptions::from_str(url).map_err(|error| StoreError::InvalidUrl {
+            url: redacted(url),
+            reason: error.to_string(),
+        })?;
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(connect)
+            .await
+            .map_err(unavailable)?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|error| StoreError::Unavailable(format!("migrations failed: {error}")))?;
+        Ok(Self { pool })
+    }
+}
+
+/// The timestamp PostgreSQL stores (microseconds, truncated so that equal stored times are in the
+/// same second) and the nanoseconds within the second that order labels exactly.
+fn stored_time(created_at: DateTime<Utc>) -> (DateTime<Utc>, i32) {
+    let nanos = created_at.timestamp_subsec_nanos();
+    // Below 2·10⁹ (a leap second's nanoseconds included), so it fits.
+    (
+        created_at.trunc_subsecs(6),
+        i32::try_from(nanos).unwrap_or(i32::MAX),
+    )
+}
+
+/// The label's `object_value` as JSON text, for the queryable jsonb copy.
+fn object_value(body: &str) -> Option<&str> {
+    #[derive(Deserialize)]
+    struct Label<'a> {
+        #[serde(borrow)]
+        object_value: Option<&'a RawValue>,
+    }
+    serde_json::from_str::<Label<'_>>(body)
+        .ok()?
+        .object_value
+        .map(RawValue::get)
+}
+
+/// A database error while writing `what`: a value PostgreSQL cannot store is the record's fault
+/// and says so; anything else is the database's.
+fn write_error(error: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
+    let refused = error
+        .as_database_error()
+        .and_then(|database| database.code())
+        .is_some_and(|code| UNSTORABLE_VALUES.contains(&code.as_ref()));
+    if refused {
+        StoreError::Unstorable(format!("PostgreSQL cannot store {}: {error}", what()))
+    } else {
+        unavailable(error)
+    }
+}
+
+fn describe(record: &LabelRecord) -> String {
+    format!("label {} (record {})", record.label.id, record.index)
+}
+
+#[async_trait]
+impl GoldLabelStore for PostgresStore {
+    async fn run_labels(&self, run: Uuid) -> Result<Option<RunLabels>, StoreError> {
+        let row = sqlx::query(RUN_LABELS)
+            .bind(run)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|row| {
+            let bodies: Option<String> = row.get(1);
+            RunLabels {
+                owner: row.get(0),
+                json: json_array(bodies.as_deref().unwrap_or_default()),
+            }
+        }))
+    }
+
+    async fn version(&self) -> Result<u64, StoreError> {
+        let version: i64 = sqlx::query_scalar("SELECT version FROM store_version WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(u64::try_from(version).unwrap_or_default())
+    }
+
+    async fn import(&self, batch: &ImportBatch) -> Result<ImportReport, StoreError> {
+        let mut report = ImportReport::default();
+        // Dropping the transaction without committing rolls it back: all or nothing.
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(IMPORT_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        for run in &batch.runs {
+            let owner: Option<String> =
+                sqlx::query_scalar("SELECT account_id FROM runs WHERE id = $1")
+                    .bind(run.id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(unavailable)?;
+            if rules::run_needs_creating(run, owner.as_deref())? {
+                sqlx::query("INSERT INTO runs (id, account_id) VALUES ($1, $2)")
+                    .bind(run.id)
+                    .bind(&run.account_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|error| write_error(error, || format!("run {}", run.id)))?;
+                report.runs_created += 1;
+            }
+        }
+        for record in &batch.labels {
+            let label = &record.label;
+            let stored =
+                sqlx::query("SELECT run_id, account_id, body FROM gold_labels WHERE id = $1")
+                    .bind(label.id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(unavailable)?
+                    .map(|row| StoredIdentity {
+                        run_id: row.get::<Uuid, _>(0).to_string(),
+                        account_id: row.get(1),
+                        body: row.get(2),
+                    });
+            let write = rules::label_write(record, stored.as_ref())?;
+            let statement = match write {
+                LabelWrite::Unchanged => {
+                    report.count(write);
+                    continue;
+                }
+                LabelWrite::Create => INSERT_LABEL,
+                LabelWrite::Update => UPDATE_LABEL,
+            };
+            let (created_at, created_at_nanos) = stored_time(label.created_at);
+            sqlx::query(statement)
+                .bind(label.id)
+                .bind(label.run_id)
+                .bind(&label.account_id)
+                .bind(created_at)
+                .bind(created_at_nanos)
+                .bind(object_value(&label.body))
+                .bind(&label.body)
+                .execute(&mut *tx)
+                .await
+                .map_err(|error| write_error(error, || describe(record)))?;
+            report.count(write);
+        }
+        if report.changed_anything() {
+            sqlx::query("UPDATE store_version SET version = version + 1 WHERE id = 1")
+                .execute(&mut *tx)
+                .await
+                .map_err(unavailable)?;
+        }
+        tx.commit().await.map_err(unavailable)?;
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone as _;
+
+    use super::*;
+
+    #[test]
+    fn stored_times_order_exactly_across_a_second_boundary() {
+        let at = |seconds, nanos| {
+            Utc.timestamp_opt(seconds, nanos)
+                .single()
+                .unwrap_or_default()
+        };
+        // Rounding would make both 1.000000 s and put the later one first by its nanoseconds.
+        let (early, early_nanos) = stored_time(at(0, 999_999_600));
+        let (late, late_nanos) = stored_time(at(1, 100));
+        assert!((early, early_nanos) < (late, late_nanos));
+        assert_eq!(early, at(0, 999_999_000));
+        // Before the epoch the truncation still goes down.
+        let (before, _) = stored_time(at(-1, 999_999_999));
+        assert_eq!(before, at(-1, 999_999_000));
+    }
+
+    #[test]
+    fn the_object_value_is_copied_as_written() {
+        assert_eq!(
+            object_value(r#"{"id":1,"object_value":{"b":1.50,"a":[]}}"#),
+            Some(r#"{"b":1.50,"a":[]}"#)
+        );
+        assert_eq!(object_value(r#"{"id":1,"object_value":null}"#), None);
+        assert_eq!(object_value(r#"{"id":1}"#), None);
+    }
+}

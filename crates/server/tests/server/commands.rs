@@ -1,0 +1,68 @@
+//! `migrate` on every backend, and what the commands say about a database they cannot use.
+
+use std::process::Command;
+
+use crate::support::{TestDatabase, on_every_backend};
+
+on_every_backend!(migrate_creates_the_schema_once_and_serving_finds_it);
+
+async fn migrate_creates_the_schema_once_and_serving_finds_it(db: TestDatabase) {
+    for _ in 0..2 {
+        let output = db.command("migrate").output().expect("run migrate");
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{message}");
+        assert!(message.contains("is up to date"), "{message}");
+    }
+    // The migrated database is what a store opens: the version exists and nothing is stored.
+    let store = db.store().await;
+    assert_eq!(store.version().await.expect("version"), 0);
+}
+
+fn migrate(database: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = Command::new(env!("CARGO_BIN_EXE_refactor-server"))
+        .args([
+            "migrate",
+            "--database",
+            database,
+            "--database-acquire-timeout",
+            "3s",
+        ])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .expect("run migrate");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_unreachable_database_is_a_clear_error_without_the_password() {
+    // Port 1 on loopback refuses connections at once.
+    let (ok, message) = migrate("postgres://app:hunter2@127.0.0.1:1/labels");
+    assert!(!ok);
+    assert!(
+        message.contains("failed to open the database postgres://app:***@127.0.0.1:1/labels"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("hunter2"),
+        "the password leaked: {message}"
+    );
+}
+
+#[test]
+fn an_unknown_scheme_names_the_ones_that_work() {
+    let (ok, message) = migrate("mysql://root:hunter2@db/labels");
+    assert!(!ok);
+    assert!(
+        message.contains("expected sqlite://PATH or postgres://"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("hunter2"),
+        "the password leaked: {message}"
+    );
+}
