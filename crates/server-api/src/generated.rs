@@ -304,6 +304,8 @@ pub enum ListRunGoldLabelsResponse {
     Unauthorized(JsonBody<::refactor_types::ErrorBody>),
     /// `404`: Not Found
     NotFound(JsonBody<::refactor_types::ErrorBody>),
+    /// `400`: Bad Request
+    BadRequest(JsonBody<::refactor_types::ErrorBody>),
 }
 
 impl ListRunGoldLabelsResponse {
@@ -319,6 +321,15 @@ impl ListRunGoldLabelsResponse {
     /// A `404` response whose error body carries `message`.
     pub fn not_found(message: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
+            JsonBody::from_document(ApiError::body_with_message(message.into())),
+        )
+    }
+
+    /// A `400` response whose error body carries `message`.
+    pub fn bad_request(
+        message: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
             JsonBody::from_document(ApiError::body_with_message(message.into())),
         )
     }
@@ -340,6 +351,7 @@ impl ::dropshot::HttpResponse for ListRunGoldLabelsResponse {
                 )
             }
             Self::NotFound(body) => body.into_response(::http::StatusCode::NOT_FOUND),
+            Self::BadRequest(body) => body.into_response(::http::StatusCode::BAD_REQUEST),
         }
     }
 
@@ -357,6 +369,7 @@ impl ::dropshot::HttpResponse for ListRunGoldLabelsResponse {
             Self::Ok(_) => ::http::StatusCode::OK,
             Self::Unauthorized(_) => ::http::StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => ::http::StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => ::http::StatusCode::BAD_REQUEST,
         }
     }
 }

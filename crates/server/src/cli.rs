@@ -28,6 +28,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Create the database if needed and apply its migrations.
     Migrate(StorageArgs),
+    /// Print the OpenAPI document this server implements (JSON): the spec with its overlay,
+    /// normalized as the generated crates were generated from it.
+    Openapi,
 }
 
 /// Where data lives.

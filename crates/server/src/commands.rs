@@ -87,6 +87,12 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `openapi`: print the document the server implements.
+pub fn openapi() -> anyhow::Result<()> {
+    println!("{}", refactor_types::OPENAPI_DOCUMENT);
+    Ok(())
+}
+
 /// `migrate`: create and migrate the database.
 pub async fn migrate(args: StorageArgs) -> anyhow::Result<()> {
     open(&args).await?;

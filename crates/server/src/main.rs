@@ -13,6 +13,7 @@ async fn main() -> ExitCode {
         Command::Token(args) => commands::token(args),
         Command::Import(args) => commands::import(args).await,
         Command::Migrate(args) => commands::migrate(args).await,
+        Command::Openapi => commands::openapi(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -124,6 +124,9 @@ pub const OPENAPI_DOCUMENT: &str = r##"{
           },
           "404": {
             "$ref": "#/components/responses/NotFoundError"
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequestError"
           }
         },
         "parameters": [
@@ -232,6 +235,16 @@ pub const OPENAPI_DOCUMENT: &str = r##"{
       },
       "NotFoundError": {
         "description": "Not Found",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorBody"
+            }
+          }
+        }
+      },
+      "BadRequestError": {
+        "description": "Bad Request",
         "content": {
           "application/json": {
             "schema": {
