@@ -121,6 +121,15 @@ fn parse_yaml(text: &str) -> Result<Value, YamlError> {
     })
 }
 
+/// The deepest nesting of collections a document may have. Real specs stay far below it (the
+/// deepest in the corpus is under 30); past it, recursive code (normalization, typify, even
+/// dropping the value) would risk the stack.
+pub const MAX_DEPTH: usize = 128;
+
+/// The most values aliases may copy, in all: a document of aliases of aliases (a "billion
+/// laughs") would otherwise expand exponentially.
+pub const MAX_ALIAS_EXPANSION: usize = 1_000_000;
+
 /// A collection under construction.
 enum Frame {
     Sequence {
@@ -139,15 +148,34 @@ enum Frame {
 #[derive(Default)]
 struct ValueBuilder {
     stack: Vec<Frame>,
-    anchors: Vec<(usize, Value)>,
+    /// Anchored values and how many values each holds.
+    anchors: Vec<(usize, Value, usize)>,
+    /// Values copied by aliases so far.
+    alias_expansion: usize,
     root: Option<Value>,
     error: Option<YamlError>,
+}
+
+/// How many values `value` holds, itself included (iteratively: values may be deep).
+fn value_count(value: &Value) -> usize {
+    let mut count = 0;
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        count += 1;
+        match value {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(members) => pending.extend(members.values()),
+            _ => {}
+        }
+    }
+    count
 }
 
 impl ValueBuilder {
     fn push_value(&mut self, value: Value, anchor: usize, mark: Marker) {
         if anchor != 0 {
-            self.anchors.push((anchor, value.clone()));
+            self.anchors
+                .push((anchor, value.clone(), value_count(&value)));
         }
         match self.stack.last_mut() {
             None => {
@@ -197,13 +225,29 @@ impl MarkedEventReceiver for ValueBuilder {
                 };
                 self.push_value(value, anchor, mark);
             }
-            Event::Alias(anchor) => match self.anchors.iter().rev().find(|(id, _)| *id == anchor) {
-                Some((_, value)) => {
-                    let value = value.clone();
-                    self.push_value(value, 0, mark);
+            Event::Alias(anchor) => {
+                match self.anchors.iter().rev().find(|(id, ..)| *id == anchor) {
+                    Some((_, value, count)) => {
+                        self.alias_expansion = self.alias_expansion.saturating_add(*count);
+                        if self.alias_expansion > MAX_ALIAS_EXPANSION {
+                            self.fail(
+                            mark,
+                            format!("aliases copy more than {MAX_ALIAS_EXPANSION} values (aliases of aliases?)"),
+                        );
+                            return;
+                        }
+                        let value = value.clone();
+                        self.push_value(value, 0, mark);
+                    }
+                    None => self.fail(mark, "alias to an unknown anchor"),
                 }
-                None => self.fail(mark, "alias to an unknown anchor"),
-            },
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                self.fail(
+                    mark,
+                    format!("collections are nested more than {MAX_DEPTH} deep"),
+                );
+            }
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Sequence {
                 anchor,
                 items: Vec::new(),
@@ -407,6 +451,35 @@ mod tests {
         assert!(
             matches!(error, SpecError::Syntax { line, .. } if line >= 1),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_refused_where_it_happens() {
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        let error = parse_yaml(&deep).expect_err("too deep");
+        assert!(
+            error.message.contains("nested more than 128 deep"),
+            "{}",
+            error.message
+        );
+        assert_eq!((error.line, error.column), (1, MAX_DEPTH));
+        let fine = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse_yaml(&fine).is_ok());
+    }
+
+    #[test]
+    fn aliases_of_aliases_stop_before_they_explode() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10 {
+            let aliases = vec![format!("*a{}", level - 1); 10].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{aliases}]\n"));
+        }
+        let error = parse_yaml(&text).expect_err("a billion laughs");
+        assert!(
+            error.message.contains("aliases copy more than"),
+            "{}",
+            error.message
         );
     }
 

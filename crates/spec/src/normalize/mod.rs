@@ -2,7 +2,8 @@
 //! reads, as a pure function over the document value.
 //!
 //! The steps run in a fixed order, each in its own module:
-//! 1. [`version`]: the `openapi` field and 3.1-only top-level members;
+//! 1. [`version`]: the `openapi` field and 3.1-only top-level members; [`references`]: every
+//!    `$ref` resolves inside the document;
 //! 2. [`dialect`]: 3.1 schema keywords in their 3.0 form;
 //! 3. [`parameters`]: path-level parameters copied into each operation; non-scalar parameters
 //!    (which dropshot cannot read) sent as strings;
@@ -18,6 +19,7 @@ mod inline_schemas;
 pub mod operation_ids;
 pub mod operations;
 mod parameters;
+mod references;
 mod request_bodies;
 mod response_kinds;
 mod responses;
@@ -46,6 +48,7 @@ pub fn normalize(document: &Value) -> Result<Normalized, SpecError> {
     let mut document = document.clone();
     let mut warnings = Vec::new();
     version::to_openapi_303(&mut document, &mut warnings)?;
+    references::references_resolve(&document)?;
     dialect::to_openapi_30_schemas(&mut document, &mut warnings)?;
     parameters::inline_path_parameters(&mut document)?;
     parameters::path_parameters_match_template(&mut document, &mut warnings)?;

@@ -1,0 +1,204 @@
+//! Every `$ref` must name something in the document: a dangling or external reference is a
+//! located error here, before a generator meets it (progenitor and typify panic on one).
+
+use serde_json::Value;
+
+use crate::error::SpecError;
+use crate::pointer::Pointer;
+
+/// Members whose values are data (examples, defaults, enumerations, extensions), where a
+/// `$ref` is just a key.
+fn holds_data(key: &str) -> bool {
+    matches!(key, "example" | "default" | "enum" | "const") || key.starts_with("x-")
+}
+
+/// Maps whose keys are names (of properties, schemas), not keywords: `default` there is a
+/// property called "default".
+fn maps_names(key: &str) -> bool {
+    matches!(
+        key,
+        "properties" | "patternProperties" | "$defs" | "definitions" | "schemas"
+    )
+}
+
+/// What the members of an object are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Members {
+    /// Keywords of the document's structure.
+    Keywords,
+    /// Names, each of a schema.
+    Names,
+    /// Keywords of an Example Object, whose `value` is data.
+    Example,
+}
+
+/// Checks that each `$ref` is a local JSON pointer (`#/...`) that resolves in `document`.
+pub(crate) fn references_resolve(document: &Value) -> Result<(), SpecError> {
+    // Depth-first over the document's structure, without recursion.
+    let mut pending = vec![(Pointer::root(), document, Members::Keywords)];
+    while let Some((pointer, value, members_are)) = pending.pop() {
+        match value {
+            Value::Object(members) => {
+                if members_are != Members::Names
+                    && let Some(reference) = members.get("$ref")
+                {
+                    check_reference(document, &pointer.key("$ref"), reference)?;
+                }
+                for (key, member) in members {
+                    let at = pointer.key(key);
+                    if members_are == Members::Names {
+                        pending.push((at, member, Members::Keywords));
+                        continue;
+                    }
+                    if holds_data(key) || (members_are == Members::Example && key == "value") {
+                        continue;
+                    }
+                    match (key.as_str(), member) {
+                        // A schema's `examples` (3.1) is a list of data.
+                        ("examples", Value::Array(_)) => {}
+                        ("examples", Value::Object(examples)) => pending.extend(
+                            examples
+                                .iter()
+                                .map(|(name, example)| (at.key(name), example, Members::Example)),
+                        ),
+                        _ if maps_names(key) => pending.push((at, member, Members::Names)),
+                        _ => pending.push((at, member, Members::Keywords)),
+                    }
+                }
+            }
+            Value::Array(items) => {
+                pending.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(index, item)| (pointer.index(index), item, Members::Keywords)),
+                );
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_reference(document: &Value, at: &Pointer, reference: &Value) -> Result<(), SpecError> {
+    // `$ref` is also an ordinary property name inside `properties` and examples; only a string
+    // is a reference, and those elsewhere are checked too strictly to be worth telling apart.
+    let Value::String(reference) = reference else {
+        return Ok(());
+    };
+    let Some(target) = reference.strip_prefix('#') else {
+        return Err(SpecError::unsupported(
+            at,
+            "$ref",
+            format!(
+                "`{reference}` refers outside the document; bundle the spec into one file first \
+                 (for example with `redocly bundle`)"
+            ),
+        ));
+    };
+    let resolved = if target.is_empty() {
+        Some(document)
+    } else {
+        percent_decoded(target).and_then(|target| document.pointer(&target))
+    };
+    match resolved {
+        Some(_) => Ok(()),
+        None => Err(SpecError::unsupported(
+            at,
+            "$ref",
+            format!("`{reference}` names nothing in the document"),
+        )),
+    }
+}
+
+/// A URI fragment's percent-escapes decoded (`%7B` in `#/paths/~1a~1%7Bid%7D`), or `None` when
+/// they do not decode to UTF-8.
+fn percent_decoded(fragment: &str) -> Option<String> {
+    if !fragment.contains('%') {
+        return Some(fragment.to_owned());
+    }
+    let bytes = fragment.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' {
+            let hex = fragment.get(index + 1..index + 3)?;
+            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            index += 3;
+        } else {
+            decoded.push(bytes[index]);
+            index += 1;
+        }
+    }
+    String::from_utf8(decoded).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn problem(document: &Value) -> Option<String> {
+        references_resolve(document)
+            .err()
+            .and_then(|e| e.problem().map(|p| format!("{}: {}", p.pointer, p.detail)))
+    }
+
+    #[test]
+    fn local_references_that_resolve_pass() {
+        let document = json!({
+            "paths": {"/a/{id}": {"get": {"x": {"$ref": "#/components/schemas/A"}}}},
+            "components": {"schemas": {"A": {"properties": {"self": {"$ref": "#/components/schemas/A"}}}}},
+            "x-path": {"$ref": "#/paths/~1a~1%7Bid%7D"}
+        });
+        assert_eq!(problem(&document), None);
+    }
+
+    #[test]
+    fn a_dangling_reference_names_its_place() {
+        let document = json!({"paths": {"/a": {"get": {"schema": {"items": {"$ref": "#/components/schemas/Gone"}}}}}});
+        assert_eq!(
+            problem(&document).as_deref(),
+            Some(
+                "/paths/~1a/get/schema/items/$ref: `#/components/schemas/Gone` names nothing in the document"
+            )
+        );
+    }
+
+    #[test]
+    fn references_in_data_are_data() {
+        let document = json!({
+            "components": {
+                "schemas": {"A": {"example": {"$ref": "nowhere"}, "default": {"$ref": "#/nowhere"}, "examples": [{"$ref": "x"}]}},
+                "examples": {"E": {"value": {"$ref": "#/not/a/reference"}}},
+                "x-vendor": {"$ref": "elsewhere.yaml"}
+            }
+        });
+        assert_eq!(problem(&document), None);
+        let document =
+            json!({"components": {"examples": {"E": {"$ref": "#/components/examples/F"}}}});
+        assert!(problem(&document).is_some_and(|p| p.contains("examples/F` names nothing")));
+    }
+
+    #[test]
+    fn a_property_named_like_a_keyword_is_a_schema() {
+        let document = json!({"components": {"schemas": {"A": {"properties": {
+            "default": {"$ref": "#/components/schemas/Gone"}
+        }}}}});
+        assert!(
+            problem(&document)
+                .is_some_and(|p| p.starts_with("/components/schemas/A/properties/default/$ref"))
+        );
+    }
+
+    #[test]
+    fn external_references_are_refused() {
+        let document = json!({"components": {"schemas": {"A": {"$ref": "common.yaml#/Thing"}}}});
+        let found = problem(&document).unwrap_or_default();
+        assert!(
+            found.starts_with("/components/schemas/A/$ref: `common.yaml#/Thing` refers outside"),
+            "{found}"
+        );
+    }
+}
