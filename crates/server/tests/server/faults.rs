@@ -1,5 +1,5 @@
 //! A store that fails answers 503 in the spec's error shape, and the server recovers when the
-//! store does.
+//! store does: any store, then the SQLite file deleted, replaced or locked under the server.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use refactor_server::import::ImportBatch;
 use refactor_server::store::{GoldLabelStore, ImportReport, RunLabels, StoreError};
+use sqlx::Connection as _;
 use uuid::Uuid;
 
 use crate::support::{base_url, claims, hs_token, hs256, start};
@@ -86,4 +87,200 @@ async fn an_unavailable_store_is_503_with_the_spec_body_until_it_recovers() {
 
     down.store(false, Ordering::SeqCst);
     assert_eq!(get().await, (200, serde_json::json!([])));
+}
+
+/// Polls `url` with `token` until it answers `status` (or five seconds pass); returns the body.
+async fn until_status(url: &str, token: &str, status: u16) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let response = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        let answered = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.expect("every answer is JSON");
+        if answered == status {
+            return body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {answered} instead of {status}: {body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
+/// The spec's error body, and nothing about the database in it.
+fn assert_spec_error(body: &serde_json::Value) {
+    let message = body["error"].as_str().expect("the spec's error shape");
+    assert!(
+        !message.contains("refactor.db"),
+        "an internal detail leaked: {message}"
+    );
+    assert_eq!(
+        body.as_object().map(serde_json::Map::len),
+        Some(1),
+        "{body}"
+    );
+}
+
+async fn serving_sqlite(
+    labels: &[serde_json::Value],
+) -> (
+    tempfile::TempDir,
+    dropshot::HttpServer<refactor_server::api::AppState>,
+    String,
+) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = crate::support::sqlite_store(dir.path()).await;
+    crate::support::seed(store.as_ref(), labels, &[]).await;
+    let server = start(store, hs256()).await;
+    let url = format!(
+        "{}/v1/run/{}/gold-labels",
+        base_url(&server),
+        Uuid::from_u128(0xA1)
+    );
+    (dir, server, url)
+}
+
+#[tokio::test]
+async fn a_deleted_database_file_is_503_until_it_is_restored() {
+    let labels = refactor_conformance::in_memory::sample_labels(Uuid::from_u128(0xA1), "acme", 3);
+    let (dir, _server, url) = serving_sqlite(&labels).await;
+    let token = hs_token(&claims("acme"));
+    assert_eq!(
+        until_status(&url, &token, 200).await,
+        serde_json::json!(labels)
+    );
+
+    // A consistent copy to restore from, then the database goes away under the server.
+    let database = dir.path().join("refactor.db");
+    let backup = dir.path().join("backup.db");
+    let mut connection =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", database.display()))
+            .await
+            .expect("connect");
+    sqlx::query(&format!("VACUUM INTO '{}'", backup.display()))
+        .execute(&mut connection)
+        .await
+        .expect("backup");
+    drop(connection);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
+    }
+    // Not the unlinked copy the server's connections still hold: 503, in the spec's shape.
+    assert_spec_error(&until_status(&url, &token, 503).await);
+
+    std::fs::rename(&backup, &database).expect("restore");
+    assert_eq!(
+        until_status(&url, &token, 200).await,
+        serde_json::json!(labels)
+    );
+}
+
+#[tokio::test]
+async fn a_replaced_database_file_is_served_from_the_new_file() {
+    let run = Uuid::from_u128(0xA1);
+    let labels = refactor_conformance::in_memory::sample_labels(run, "acme", 3);
+    let (dir, _server, url) = serving_sqlite(&labels).await;
+    let token = hs_token(&claims("acme"));
+    assert_eq!(
+        until_status(&url, &token, 200).await,
+        serde_json::json!(labels)
+    );
+
+    // Another database with the same write count but other labels, moved over the file: the
+    // cache must not mistake it for the one it read.
+    let other = tempfile::tempdir().expect("tempdir");
+    let replacement = crate::support::sqlite_store(other.path()).await;
+    let mut relabelled = labels.clone();
+    relabelled[0]["output_resource_name"] = serde_json::json!("replaced");
+    crate::support::seed(replacement.as_ref(), &relabelled, &[]).await;
+    drop(replacement);
+    let mut connection = sqlx::SqliteConnection::connect(&format!(
+        "sqlite://{}",
+        other.path().join("refactor.db").display()
+    ))
+    .await
+    .expect("connect");
+    let staged = dir.path().join("staged.db");
+    sqlx::query(&format!("VACUUM INTO '{}'", staged.display()))
+        .execute(&mut connection)
+        .await
+        .expect("copy");
+    drop(connection);
+    std::fs::rename(&staged, dir.path().join("refactor.db")).expect("replace");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let served = until_status(&url, &token, 200).await;
+        if served == serde_json::json!(relabelled) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the replaced file is not served: {served}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_write_lock_held_elsewhere_stops_imports_with_a_clear_error_not_reads() {
+    let run = Uuid::from_u128(0xA1);
+    let labels = refactor_conformance::in_memory::sample_labels(run, "acme", 3);
+    let (dir, _server, url) = serving_sqlite(&labels).await;
+    let token = hs_token(&claims("acme"));
+
+    // Another process holds the write lock (an import, a backup tool, a hand-run transaction).
+    let database = format!("sqlite://{}", dir.path().join("refactor.db").display());
+    let mut locker = sqlx::SqliteConnection::connect(&database)
+        .await
+        .expect("connect");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut locker)
+        .await
+        .expect("lock");
+    sqlx::query("UPDATE store_version SET version = version")
+        .execute(&mut locker)
+        .await
+        .expect("write");
+
+    // WAL readers never wait for a writer: the server keeps serving.
+    assert_eq!(
+        until_status(&url, &token, 200).await,
+        serde_json::json!(labels)
+    );
+    // A write waits out the busy timeout, then fails saying why, and writes nothing.
+    let writer = crate::support::sqlite_store(dir.path()).await;
+    let mut more = refactor_conformance::in_memory::sample_labels(Uuid::from_u128(0xA2), "acme", 1);
+    more[0]["id"] = serde_json::json!(Uuid::new_v4());
+    let file = serde_json::Value::Array(more.clone()).to_string();
+    let batch = refactor_server::import::parse_import(std::path::Path::new("<more>"), &file)
+        .expect("batch");
+    let error = writer.import(&batch).await.expect_err("locked");
+    assert!(
+        matches!(&error, StoreError::Unavailable(message) if message.contains("database is locked")),
+        "{error}"
+    );
+
+    sqlx::query("COMMIT")
+        .execute(&mut locker)
+        .await
+        .expect("commit");
+    locker.close().await.expect("release");
+    assert_eq!(
+        writer
+            .import(&batch)
+            .await
+            .expect("the lock is gone")
+            .labels_created,
+        1
+    );
+    let url = url.replace(&run.to_string(), &Uuid::from_u128(0xA2).to_string());
+    assert_eq!(
+        until_status(&url, &token, 200).await,
+        serde_json::json!(more)
+    );
 }

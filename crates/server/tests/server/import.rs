@@ -16,6 +16,7 @@ on_every_backend!(
     a_good_file_round_trips_and_reimport_is_a_no_op,
     big_numbers_in_object_values_are_served_exactly_as_imported,
     one_bad_record_writes_nothing_and_says_where,
+    an_import_killed_midway_leaves_the_store_as_before,
 );
 
 fn import(db: &TestDatabase, file: &Path) -> std::process::Output {
@@ -139,4 +140,101 @@ async fn one_bad_record_writes_nothing_and_says_where(db: TestDatabase) {
         .await;
     target.assert_not_found(Uuid::from_u128(0xA2)).await;
     target.assert_not_found(Uuid::from_u128(0xA3)).await;
+}
+
+async fn an_import_killed_midway_leaves_the_store_as_before(db: TestDatabase) {
+    let before = sample_labels(RUN, "acme", 3);
+    assert!(
+        import(
+            &db,
+            &write(db.data_dir(), "before.json", &Value::Array(before.clone()))
+        )
+        .status
+        .success()
+    );
+    let big_run = Uuid::from_u128(0xB2);
+    let big: Vec<Value> = (0..5_000_u128)
+        .map(|index| {
+            json!({
+                "id": Uuid::from_u128(0xB200_0000 + index), "account_id": "acme", "run_id": big_run,
+                "output_resource_name": format!("output-{index}"), "text_value": "x".repeat(50),
+                "created_at": "2026-01-01T00:00:00Z"
+            })
+        })
+        .collect();
+    let file = write(db.data_dir(), "big.json", &Value::Array(big.clone()));
+
+    // How long a whole import takes here, on a scratch database of the same backend; the kills
+    // land from a third of the way in to the very end, most of them inside the transaction.
+    let scratch = TestDatabase::new(db.backend())
+        .await
+        .expect("the same backend is there");
+    let started = std::time::Instant::now();
+    assert!(import(&scratch, &file).status.success());
+    let whole = started.elapsed();
+
+    let store = db.store().await;
+    let version = store.version().await.expect("version");
+    let mut interrupted = 0;
+    for fraction in [0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] {
+        let mut child = db
+            .command("import")
+            .arg(&file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start an import");
+        tokio::time::sleep(whole.mul_f64(fraction)).await;
+        if child.try_wait().expect("poll the import").is_none() {
+            interrupted += 1;
+        }
+        child.kill().expect("kill the import");
+        child.wait().expect("reap the import");
+        // All or nothing: the big run is absent or whole, and nothing else moved.
+        match store.run_labels(big_run).await.expect("read") {
+            None => {
+                assert_eq!(
+                    store.version().await.expect("version"),
+                    version,
+                    "a killed import changed the version"
+                );
+            }
+            Some(run) => {
+                let served: Vec<Value> = serde_json::from_slice(&run.json).expect("json");
+                assert_eq!(
+                    served.len(),
+                    big.len(),
+                    "a killed import left part of its labels"
+                );
+            }
+        }
+        let kept: Vec<Value> = serde_json::from_slice(
+            &store
+                .run_labels(RUN)
+                .await
+                .expect("read")
+                .expect("run")
+                .json,
+        )
+        .expect("json");
+        assert_eq!(kept, before);
+    }
+    assert!(
+        interrupted >= 4,
+        "only {interrupted} imports were still running when killed"
+    );
+
+    // And the database takes the import afterwards.
+    assert!(import(&db, &file).status.success());
+    let run = store
+        .run_labels(big_run)
+        .await
+        .expect("read")
+        .expect("the big run");
+    assert_eq!(
+        serde_json::from_slice::<Vec<Value>>(&run.json)
+            .expect("json")
+            .len(),
+        big.len()
+    );
 }

@@ -1,8 +1,17 @@
 //! The embedded SQLite store (the default): WAL journal, a connection pool, migrations compiled
 //! in. Several processes on one machine may share the file (an `import` beside a running
 //! server); replicas on several machines need the PostgreSQL store.
+//!
+//! Every operation first checks that the path still holds the file the pool opened: a deleted
+//! database is reported unavailable (not served from the unlinked copy the connections still
+//! hold), and a replaced one (restored from a backup) is reopened.
 
+mod file;
+
+use std::path::Path;
 use std::str::FromStr;
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -18,6 +27,7 @@ use super::{
     unavailable,
 };
 use crate::import::ImportBatch;
+use file::{DatabaseFile, FileIdentity, FileState};
 
 /// How long SQLite waits on a lock held by another connection or process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
@@ -32,10 +42,23 @@ const RUN_LABELS: &str = "
     GROUP BY r.id";
 
 /// Gold labels in a SQLite database file.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    connect: SqliteConnectOptions,
+    options: StoreOptions,
+    /// The database file, unless the database lives in memory.
+    file: Option<DatabaseFile>,
+    /// The pool and the identity of the file it opened.
+    open: RwLock<(SqlitePool, Option<FileIdentity>)>,
+    /// Held while a replaced file is reopened, so it is reopened once.
+    reopening: tokio::sync::Mutex<()>,
+    /// How many times a replaced file was reopened: part of the version, because another
+    /// file's counter says nothing about what a cache took from this one.
+    reopened: AtomicU64,
 }
+
+/// The low bits of [`SqliteStore`]'s version count writes, the bits above count reopened files.
+const WRITE_BITS: u32 = 40;
 
 impl SqliteStore {
     /// Opens `sqlite://PATH`, creating the file and applying migrations.
@@ -47,18 +70,78 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(options.max_connections)
-            .acquire_timeout(options.acquire_timeout)
-            .connect_with(connect)
-            .await
-            .map_err(unavailable)?;
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
-            .await
-            .map_err(|error| StoreError::Unavailable(format!("migrations failed: {error}")))?;
-        Ok(Self { pool })
+        let in_memory = connect.get_filename() == Path::new(":memory:");
+        let file = (!in_memory).then(|| DatabaseFile::new(connect.get_filename()));
+        let pool = connect_and_migrate(&connect, options).await?;
+        let identity = file.as_ref().map(DatabaseFile::identity).transpose()?;
+        Ok(Self {
+            // Reopening never creates: a missing file stays missing until it is restored.
+            connect: connect.create_if_missing(false),
+            options: *options,
+            file,
+            open: RwLock::new((pool, identity)),
+            reopening: tokio::sync::Mutex::new(()),
+            reopened: AtomicU64::new(0),
+        })
     }
+
+    /// The pool to use now: an error when the database file is gone, a new pool when the file
+    /// was replaced.
+    async fn pool(&self) -> Result<SqlitePool, StoreError> {
+        let (pool, opened) = self.current();
+        let (Some(file), Some(opened)) = (&self.file, opened) else {
+            return Ok(pool);
+        };
+        match file.state(opened)? {
+            FileState::Same => Ok(pool),
+            FileState::Replaced(_) => {
+                let _reopening = self.reopening.lock().await;
+                let (pool, opened) = self.current();
+                let now = file.identity()?;
+                if opened == Some(now) {
+                    return Ok(pool); // Reopened while this task waited.
+                }
+                // The old file's `-wal` and `-shm`, identified while its connections hold them,
+                // stay behind when they close (SQLite does not checkpoint a moved file); the
+                // new file must not read them as its own.
+                let companions = file.companions();
+                pool.close().await;
+                file.remove_stale(&companions)?;
+                let reopened = connect_and_migrate(&self.connect, &self.options).await?;
+                *self
+                    .open
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    (reopened.clone(), Some(now));
+                self.reopened.fetch_add(1, Ordering::AcqRel);
+                Ok(reopened)
+            }
+        }
+    }
+
+    fn current(&self) -> (SqlitePool, Option<FileIdentity>) {
+        self.open
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
+
+async fn connect_and_migrate(
+    connect: &SqliteConnectOptions,
+    options: &StoreOptions,
+) -> Result<SqlitePool, StoreError> {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(options.max_connections)
+        .acquire_timeout(options.acquire_timeout)
+        .connect_with(connect.clone())
+        .await
+        .map_err(unavailable)?;
+    sqlx::migrate!("./migrations/sqlite")
+        .run(&pool)
+        .await
+        .map_err(|error| StoreError::Unavailable(format!("migrations failed: {error}")))?;
+    Ok(pool)
 }
 
 #[async_trait]
@@ -66,7 +149,7 @@ impl GoldLabelStore for SqliteStore {
     async fn run_labels(&self, run: Uuid) -> Result<Option<RunLabels>, StoreError> {
         let row = sqlx::query(RUN_LABELS)
             .bind(run.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.pool().await?)
             .await
             .map_err(unavailable)?;
         Ok(row.map(|row| {
@@ -79,11 +162,14 @@ impl GoldLabelStore for SqliteStore {
     }
 
     async fn version(&self) -> Result<u64, StoreError> {
-        let version: i64 = sqlx::query_scalar("SELECT version FROM store_version WHERE id = 1")
-            .fetch_one(&self.pool)
+        let pool = self.pool().await?;
+        let writes: i64 = sqlx::query_scalar("SELECT version FROM store_version WHERE id = 1")
+            .fetch_one(&pool)
             .await
             .map_err(unavailable)?;
-        Ok(u64::try_from(version).unwrap_or_default())
+        let reopened = self.reopened.load(Ordering::Acquire);
+        Ok((reopened << WRITE_BITS)
+            | (u64::try_from(writes).unwrap_or_default() & ((1 << WRITE_BITS) - 1)))
     }
 
     async fn import(&self, batch: &ImportBatch) -> Result<ImportReport, StoreError> {
@@ -91,8 +177,8 @@ impl GoldLabelStore for SqliteStore {
         // Dropping the transaction without committing rolls it back: all or nothing. IMMEDIATE
         // takes the write lock up front, so concurrent imports (other processes included) wait
         // for each other within the busy timeout instead of failing to upgrade a read.
-        let mut tx = self
-            .pool
+        let pool = self.pool().await?;
+        let mut tx = pool
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)?;
