@@ -1,0 +1,108 @@
+//! Codegen: whole-process wall time of the release generator on the seed spec and on the nexus
+//! spec of the corpus.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context as _, ensure};
+
+use super::{Check, Plan, spread};
+
+pub(super) fn codegen_section(
+    root: &Path,
+    corpus: &Path,
+    plan: Plan,
+    checks: &mut Vec<Check>,
+) -> anyhow::Result<String> {
+    let generator = root.join("target/release/xtask");
+    let mut text = String::from(
+        "## Codegen\n\nWhole-process wall time of the release generator: `xtask codegen --check` loads, \
+         normalizes and generates every crate in memory and compares (no writes).\n\n\
+         | spec | target | runs | min | median | max |\n|---|---|---|---|---|---|\n",
+    );
+    // Process start-up dominates the seed's figure, so it gets many runs after a warm-up that
+    // brings the binary into the page cache.
+    time_command(&generator, &["codegen", "--check"], root, 1)?;
+    let seed_runs = plan.runs.max(21);
+    let seed = time_command(&generator, &["codegen", "--check"], root, seed_runs)?;
+    let _ = writeln!(
+        text,
+        "| `spec/openapi.yaml` (1 operation) | <= 15 ms | {seed_runs} | {} |",
+        ms_row(seed)
+    );
+    checks.push(Check {
+        target: "codegen of the seed <= 15 ms".into(),
+        measured: format!("{:.1} ms", seed.1),
+        met: seed.1 <= 15.0,
+    });
+    let nexus = corpus.join("progenitor-nexus.json");
+    if nexus.is_file() {
+        let out = std::env::temp_dir().join(format!("bench-nexus-{}", std::process::id()));
+        let spec = nexus.display().to_string();
+        let out_text = out.display().to_string();
+        time_command(
+            &generator,
+            &["codegen", "--spec", &spec, "--out", &out_text],
+            root,
+            1,
+        )?;
+        let nexus_runs = plan.runs.max(5);
+        let timing = time_command(
+            &generator,
+            &["codegen", "--check", "--spec", &spec, "--out", &out_text],
+            root,
+            nexus_runs,
+        )?;
+        let _ = writeln!(
+            text,
+            "| `progenitor-nexus.json` (193 operations) | < 1 s | {nexus_runs} | {} |",
+            ms_row(timing)
+        );
+        checks.push(Check {
+            target: "codegen of nexus < 1 s".into(),
+            measured: format!("{:.0} ms", timing.1),
+            met: timing.1 < 1000.0,
+        });
+        let _ = std::fs::remove_dir_all(out);
+    } else {
+        let _ = writeln!(
+            text,
+            "| `progenitor-nexus.json` | < 1 s | 0 | (no corpus at {}) | | |",
+            corpus.display()
+        );
+    }
+    text.push('\n');
+    Ok(text)
+}
+
+fn ms_row((min, median, max): (f64, f64, f64)) -> String {
+    format!("{min:.1} ms | {median:.1} ms | {max:.1} ms")
+}
+
+fn time_command(
+    program: &Path,
+    args: &[&str],
+    dir: &Path,
+    runs: usize,
+) -> anyhow::Result<(f64, f64, f64)> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        let output = Command::new(program)
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .context("failed to run the generator")?;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        ensure!(
+            output.status.success(),
+            "{} {} failed: {}",
+            program.display(),
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(spread(&times))
+}
