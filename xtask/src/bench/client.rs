@@ -99,8 +99,8 @@ pub(super) fn client_section(
         joined(&value_ratios)
     );
     checks.push(Check {
-        target: "client decode within 1.2x of plain serde_json".into(),
-        measured: format!("{ratio:.2}x"),
+        target: "client decode within 1.2x of plain serde_json (structs of strings)".into(),
+        measured: format!("{ratio:.2}x (vs `serde_json::Value`: {value_ratio:.2}x)"),
         met: ratio <= 1.2,
     });
     text.push('\n');

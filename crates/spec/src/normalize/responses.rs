@@ -82,6 +82,11 @@ fn drop_cookie_parameters(
         index += 1;
         keep
     });
+    // An empty list is no list, as `path_parameters_match_template` leaves it: normalizing
+    // the result again must not change it.
+    if parameters.is_empty() {
+        operation.remove("parameters");
+    }
 }
 
 fn repair_response(
@@ -126,8 +131,21 @@ fn repair_response(
     };
     for (media_type, media) in content.iter_mut() {
         let media_pointer = pointer.key("content").key(media_type);
+        if media.is_null() {
+            // `application/json:` with nothing after it, in YAML.
+            *media = json!({});
+            warnings.push(Warning::new(
+                &media_pointer,
+                media_type,
+                "the media type is empty (null); read as a Media Type Object without fields",
+            ));
+        }
         let Value::Object(media) = media else {
-            continue;
+            return Err(SpecError::unsupported(
+                &media_pointer,
+                media_type,
+                "a media type must be an object (a Media Type Object)",
+            ));
         };
         match media.get("schema") {
             None if is_json_media_type(media_type) => {
@@ -261,5 +279,50 @@ mod tests {
             warnings[0].0.pointer.as_str(),
             "/paths/~1a/get/parameters/0"
         );
+    }
+
+    #[test]
+    fn an_empty_json_media_type_is_any_json_value() {
+        // Found by the `normalize_spec` fuzz target: a `null` media type beside a success with
+        // a schema was combined into a `oneOf` of one alternative, which the next
+        // normalization wrapped in another.
+        let (document, warnings) = repaired(json!({"paths": {"/a": {"get": {
+            "responses": {"201": {"description": "ok", "content": {"application/json": null}}}
+        }}}}));
+        assert_eq!(
+            document["paths"]["/a"]["get"]["responses"]["201"]["content"]["application/json"],
+            json!({"schema": {}})
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(
+            warnings[0].0.pointer.as_str(),
+            "/paths/~1a/get/responses/201/content/application~1json"
+        );
+    }
+
+    #[test]
+    fn a_media_type_that_is_not_an_object_is_a_located_error() {
+        let document = json!({"paths": {"/a": {"get": {
+            "responses": {"200": {"description": "ok", "content": {"application/json": "text"}}}
+        }}}});
+        let error = repair_responses(&mut document.clone(), &mut Vec::new())
+            .expect_err("a string is not a media type");
+        assert!(
+            error
+                .to_string()
+                .contains("/paths/~1a/get/responses/200/content/application~1json"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_operation_left_without_parameters_has_no_parameter_list() {
+        // Found by the `normalize_spec` fuzz target: the empty list left here was removed by
+        // the next normalization, so normalizing was not idempotent.
+        let (document, _) = repaired(json!({"paths": {"/a": {"get": {
+            "parameters": [{"name": "s", "in": "cookie"}],
+            "responses": {"200": {"description": "ok"}}
+        }}}}));
+        assert_eq!(document["paths"]["/a"]["get"].get("parameters"), None);
     }
 }
