@@ -21,6 +21,7 @@ pub struct RunGoldLabel {
     ///ID of the account that owns this gold label
     pub account_id: ::std::string::String,
     ///When the gold label was created
+    #[serde(deserialize_with = "rfc3339::deserialize")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///ID of the user who created the gold label
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -44,6 +45,7 @@ pub struct RunGoldLabel {
     pub text_value: ::std::option::Option<::std::string::String>,
     ///When the gold label was last updated
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "rfc3339::deserialize_option")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///ID of the user who last updated the gold label
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -83,6 +85,65 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+
+/// `format: date-time` values parsed by chrono's RFC 3339 parser, with chrono's general
+/// parser (what `DateTime`'s own `Deserialize` uses) for anything it does not accept.
+mod rfc3339 {
+    use ::chrono::{DateTime, FixedOffset, Utc};
+    fn parse<E: ::serde::de::Error>(text: &str) -> Result<DateTime<Utc>, E> {
+        DateTime::parse_from_rfc3339(text)
+            .or_else(|_| text.parse::<DateTime<FixedOffset>>())
+            .map(|time| time.with_timezone(&Utc))
+            .map_err(E::custom)
+    }
+
+    struct Timestamp;
+    impl<'de> ::serde::de::Visitor<'de> for Timestamp {
+        type Value = DateTime<Utc>;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("an RFC 3339 date and time")
+        }
+
+        fn visit_str<E: ::serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            parse(text)
+        }
+    }
+
+    struct OptionalTimestamp;
+    impl<'de> ::serde::de::Visitor<'de> for OptionalTimestamp {
+        type Value = Option<DateTime<Utc>>;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("an RFC 3339 date and time or null")
+        }
+
+        fn visit_none<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserialize(deserializer).map(Some)
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<DateTime<Utc>, D::Error> {
+        deserializer.deserialize_str(Timestamp)
+    }
+
+    pub(super) fn deserialize_option<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+        deserializer.deserialize_option(OptionalTimestamp)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod examples;
 pub mod format;
 pub mod harness;
 pub mod server_api;
+pub mod timestamps;
 pub mod types;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -25,6 +25,7 @@ pub(crate) fn repair_responses(
         };
         drop_cookie_parameters(operation, &address.pointer, warnings);
         let responses_pointer = address.pointer.key("responses");
+        drop_keys_that_are_not_statuses(operation, &responses_pointer, warnings);
         let has_responses = operation
             .get("responses")
             .and_then(Value::as_object)
@@ -42,6 +43,9 @@ pub(crate) fn repair_responses(
         }
         if let Some(Value::Object(responses)) = operation.get_mut("responses") {
             for (status, response) in responses.iter_mut() {
+                if is_extension(status) {
+                    continue;
+                }
                 repair_response(
                     &snapshot,
                     response,
@@ -59,6 +63,46 @@ pub(crate) fn repair_responses(
         }
     }
     Ok(())
+}
+
+/// `x-...`: a specification extension, not a response.
+fn is_extension(key: &str) -> bool {
+    key.starts_with("x-")
+}
+
+/// A key of a Responses Object as openapiv3 (and so progenitor) reads one: `default`, a status
+/// code from 100 to 999, or a range such as `4XX` (any case). openapiv3 skips any other key.
+fn is_status_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    key == "default"
+        || (bytes.len() == 3
+            && bytes[0].is_ascii_digit()
+            && ((bytes[0] != b'0' && bytes[1].is_ascii_digit() && bytes[2].is_ascii_digit())
+                || key[1..].eq_ignore_ascii_case("XX")))
+}
+
+/// Drops the responses whose keys are neither statuses nor extensions: nothing can send them,
+/// openapiv3 skips them (so the client would not know them), and the server trait and the
+/// comparison would read them as responses.
+fn drop_keys_that_are_not_statuses(
+    operation: &mut Map<String, Value>,
+    pointer: &Pointer,
+    warnings: &mut Vec<Warning>,
+) {
+    let Some(Value::Object(responses)) = operation.get_mut("responses") else {
+        return;
+    };
+    responses.retain(|key, _| {
+        let keep = is_extension(key) || is_status_key(key);
+        if !keep {
+            warnings.push(Warning::new(
+                &pointer.key(key),
+                key,
+                "dropped: a response key is an HTTP status code (`404`), a range (`4XX`) or `default`",
+            ));
+        }
+        keep
+    });
 }
 
 fn drop_cookie_parameters(
@@ -102,7 +146,33 @@ fn repair_response(
             "a response must be an object",
         ));
     };
-    if fields.contains_key("$ref") {
+    if let Some(reference) = fields.get("$ref") {
+        let reference = reference.as_str().unwrap_or_default();
+        if reference.starts_with("#/components/responses/") {
+            return Ok(());
+        }
+        if !reference.starts_with("#/components/schemas/") {
+            return Err(SpecError::unsupported(
+                &pointer.key("$ref"),
+                "$ref",
+                format!(
+                    "{reference:?} is not a response; a response `$ref` names `#/components/responses/...`"
+                ),
+            ));
+        }
+        // A schema where its response belongs: the one reading that says what the spec means.
+        warnings.push(Warning::new(
+            &pointer.key("$ref"),
+            "$ref",
+            format!("{reference:?} names a schema, not a response; documented as a response with that JSON body"),
+        ));
+        *fields = json!({
+            "description": "",
+            "content": {"application/json": {"schema": {"$ref": reference}}}
+        })
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
         return Ok(());
     }
     let unknown: Vec<String> = fields
@@ -311,6 +381,67 @@ mod tests {
             error
                 .to_string()
                 .contains("/paths/~1a/get/responses/200/content/application~1json"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn keys_that_are_not_statuses_are_dropped_and_extensions_kept() {
+        // Found by the `normalize_spec` fuzz target: a key such as `z schema` was repaired as a
+        // response (and the repair undone by the next normalization); openapiv3 skips it.
+        let (document, warnings) = repaired(json!({"paths": {"/a": {"get": {
+            "responses": {
+                "200": {"description": "ok"},
+                "4XX": {"description": "client"},
+                "default": {"description": "other"},
+                "x-note": "kept",
+                "z schema": {"type": "object"},
+                "60": {"description": "too short"},
+                "4YY": {"description": "not a range"},
+                "4xx": {"description": "a range, as openapiv3 reads it"}
+            }
+        }}}}));
+        let keys: Vec<&String> = document["paths"]["/a"]["get"]["responses"]
+            .as_object()
+            .map(|r| r.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(keys, ["200", "4XX", "default", "x-note", "4xx"]);
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert_eq!(
+            warnings[0].0.pointer.as_str(),
+            "/paths/~1a/get/responses/z schema"
+        );
+    }
+
+    #[test]
+    fn a_response_ref_to_a_schema_becomes_a_response_with_that_body() {
+        // Found by the `normalize_spec` fuzz target: such a reference was resolved into a
+        // "response" that was a schema, which only the next normalization repaired.
+        let (document, warnings) = repaired(json!({"paths": {"/a": {"get": {
+            "responses": {"409": {"$ref": "#/components/schemas/Error"}}
+        }}}}));
+        assert_eq!(
+            document["paths"]["/a"]["get"]["responses"]["409"],
+            json!({"description": "", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}
+            }}})
+        );
+        assert_eq!(
+            warnings[0].0.pointer.as_str(),
+            "/paths/~1a/get/responses/409/$ref"
+        );
+    }
+
+    #[test]
+    fn a_response_ref_to_anything_else_is_a_located_error() {
+        let mut document = json!({"paths": {"/a": {"get": {
+            "responses": {"409": {"$ref": "#/components/parameters/Id"}}
+        }}}});
+        let error = repair_responses(&mut document, &mut Vec::new()).expect_err("not a response");
+        assert!(
+            error
+                .to_string()
+                .contains("/paths/~1a/get/responses/409/$ref"),
             "{error}"
         );
     }
