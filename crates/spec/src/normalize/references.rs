@@ -12,12 +12,27 @@ fn holds_data(key: &str) -> bool {
     matches!(key, "example" | "default" | "enum" | "const") || key.starts_with("x-")
 }
 
-/// Maps whose keys are names (of properties, schemas), not keywords: `default` there is a
-/// property called "default".
+/// Maps whose keys are names (of properties, schemas, responses, headers, ...), not keywords:
+/// `default` there is a property called "default", or the default response.
 fn maps_names(key: &str) -> bool {
     matches!(
         key,
-        "properties" | "patternProperties" | "$defs" | "definitions" | "schemas"
+        "properties"
+            | "patternProperties"
+            | "$defs"
+            | "definitions"
+            | "schemas"
+            | "responses"
+            | "parameters"
+            | "headers"
+            | "requestBodies"
+            | "securitySchemes"
+            | "links"
+            | "callbacks"
+            | "pathItems"
+            | "webhooks"
+            | "content"
+            | "encoding"
     )
 }
 
@@ -179,6 +194,23 @@ mod tests {
         let document =
             json!({"components": {"examples": {"E": {"$ref": "#/components/examples/F"}}}});
         assert!(problem(&document).is_some_and(|p| p.contains("examples/F` names nothing")));
+    }
+
+    #[test]
+    fn the_default_response_and_a_header_named_default_are_structure() {
+        // Found by the `normalize_spec` fuzz target: `default` was read as data everywhere, so
+        // a dangling reference in the default response reached the generators.
+        let document = json!({"paths": {"/a": {"get": {"responses": {"default": {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Gone"}}}
+        }}}}}});
+        assert!(
+            problem(&document).is_some_and(|p| p.starts_with("/paths/~1a/get/responses/default/")),
+            "{:?}",
+            problem(&document)
+        );
+        let document =
+            json!({"components": {"headers": {"default": {"$ref": "#/components/headers/Gone"}}}});
+        assert!(problem(&document).is_some_and(|p| p.contains("headers/Gone` names nothing")));
     }
 
     #[test]
