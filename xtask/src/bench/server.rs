@@ -76,11 +76,7 @@ pub(super) fn server_section(
     let dataset = data.join("labels.json");
     std::fs::write(&dataset, serde_json::to_vec(&dataset_json(&sizes))?)?;
     let data_arg = data.display().to_string();
-    let token = Command::new(&server_binary)
-        .args(["token", "--account", "bench", "--data-dir", &data_arg])
-        .output()
-        .context("failed to sign a token")?;
-    let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
+    let token = sign_token(&server_binary, &data_arg)?;
 
     let mut text = String::from(
         "## Server\n\n`refactor-server serve` (release, HS256 JWT checked on every request, one log line \
@@ -271,4 +267,18 @@ fn response_bytes(url: &str, token: Option<&str>) -> anyhow::Result<usize> {
         command.args(["-H", &format!("Authorization: Bearer {token}")]);
     }
     Ok(command.output().context("failed to run curl")?.stdout.len())
+}
+
+/// A development token for the bench's account, signed by `binary` with the data dir's secret.
+pub(super) fn sign_token(binary: &Path, data_dir: &str) -> anyhow::Result<String> {
+    let output = Command::new(binary)
+        .args(["token", "--account", "bench", "--data-dir", data_dir])
+        .output()
+        .context("failed to run refactor-server token")?;
+    ensure!(
+        output.status.success(),
+        "refactor-server token failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }

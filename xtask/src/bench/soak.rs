@@ -4,16 +4,13 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::Context as _;
-
 use super::load::{ensure_wrk, measure};
 use super::process::Server;
-use super::server::{dataset_json, import, run_url, tempdir};
+use super::server::{dataset_json, import, run_url, sign_token, tempdir};
 use super::{Check, Plan};
 
 /// The fewest requests a soak must serve.
@@ -34,11 +31,7 @@ pub(super) fn soak_section(
     std::fs::write(&dataset, serde_json::to_vec(&dataset_json(&[100]))?)?;
     let data_arg = data.display().to_string();
     import(&binary, &data_arg, None, &dataset)?;
-    let token = Command::new(&binary)
-        .args(["token", "--account", "bench", "--data-dir", &data_arg])
-        .output()
-        .context("failed to sign a token")?;
-    let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
+    let token = sign_token(&binary, &data_arg)?;
 
     let mut server = Server::start(&binary, &data_arg, None, "info")?;
     let duration = plan.duration * 6;
