@@ -15,9 +15,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Attribute, Field, Fields, Item, Type, parse_quote};
 
-/// The module the rewritten fields name, appended to the file when any field uses it.
-const MODULE: &str = "rfc3339";
-
 /// `tokens` (typify's type space) with every top-level struct's timestamp fields decoded by the
 /// RFC 3339 fast path, and the helper module that does it when any field needs it.
 pub fn with_rfc3339_timestamps(tokens: TokenStream) -> anyhow::Result<TokenStream> {
@@ -114,12 +111,12 @@ impl SerdeAttributes {
     }
 }
 
+/// The module the rewritten fields' `deserialize_with` paths name.
 fn helper_module() -> Item {
-    let module = syn::Ident::new(MODULE, proc_macro2::Span::call_site());
     parse_quote! {
         /// `format: date-time` values parsed by chrono's RFC 3339 parser, with chrono's general
         /// parser (what `DateTime`'s own `Deserialize` uses) for anything it does not accept.
-        mod #module {
+        mod rfc3339 {
             use ::chrono::{DateTime, FixedOffset, Utc};
 
             fn parse<E: ::serde::de::Error>(text: &str) -> Result<DateTime<Utc>, E> {

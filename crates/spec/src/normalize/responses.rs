@@ -166,13 +166,11 @@ fn repair_response(
             "$ref",
             format!("{reference:?} names a schema, not a response; documented as a response with that JSON body"),
         ));
-        *fields = json!({
-            "description": "",
-            "content": {"application/json": {"schema": {"$ref": reference}}}
-        })
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+        let content = json!({"application/json": {"schema": {"$ref": reference}}});
+        *fields = Map::from_iter([
+            ("description".to_owned(), Value::String(String::new())),
+            ("content".to_owned(), content),
+        ]);
         return Ok(());
     }
     let unknown: Vec<String> = fields
