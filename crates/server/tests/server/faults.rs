@@ -1,5 +1,6 @@
 //! A store that fails answers 503 in the spec's error shape, and the server recovers when the
-//! store does: any store, then the SQLite file deleted, replaced or locked under the server.
+//! store does: any store, then the SQLite file deleted, replaced, locked or made read-only
+//! under the server.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -281,6 +282,99 @@ async fn a_write_lock_held_elsewhere_stops_imports_with_a_clear_error_not_reads(
     let url = url.replace(&run.to_string(), &Uuid::from_u128(0xA2).to_string());
     assert_eq!(
         until_status(&url, &token, 200).await,
+        serde_json::json!(more)
+    );
+}
+
+/// Files made immutable (`chattr +i`: read-only even for root, whom permissions do not stop)
+/// for as long as this lives.
+struct Immutable(Vec<std::path::PathBuf>);
+
+impl Immutable {
+    /// `None` where the file system or the process cannot set the attribute.
+    fn set(files: Vec<std::path::PathBuf>) -> Option<Self> {
+        let done = std::process::Command::new("chattr")
+            .arg("+i")
+            .args(&files)
+            .status()
+            .is_ok_and(|status| status.success());
+        done.then_some(Self(files))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .args(&self.0)
+            .status();
+    }
+}
+
+#[tokio::test]
+async fn a_read_only_database_keeps_serving_and_refuses_imports_until_writable() {
+    let run = Uuid::from_u128(0xA1);
+    let labels = refactor_conformance::in_memory::sample_labels(run, "acme", 3);
+    let (dir, _server, url) = serving_sqlite(&labels).await;
+    let token = hs_token(&claims("acme"));
+    assert_eq!(
+        until_status(&url, &token, 200).await,
+        serde_json::json!(labels)
+    );
+
+    let files = ["refactor.db", "refactor.db-wal", "refactor.db-shm"]
+        .iter()
+        .map(|name| dir.path().join(name))
+        .filter(|path| path.exists())
+        .collect();
+    let Some(read_only) = Immutable::set(files) else {
+        eprintln!(
+            "skipped: `chattr +i` is not available here (it needs e2fsprogs, a file system with \
+             the immutable attribute and CAP_LINUX_IMMUTABLE)"
+        );
+        return;
+    };
+
+    // Reads need no write: the server keeps serving.
+    assert_eq!(
+        until_status(&url, &token, 200).await,
+        serde_json::json!(labels)
+    );
+    // An import fails saying why, and writes nothing.
+    let other_run = Uuid::from_u128(0xA2);
+    let mut more = refactor_conformance::in_memory::sample_labels(other_run, "acme", 1);
+    more[0]["id"] = serde_json::json!(Uuid::new_v4());
+    let file = dir.path().join("more.json");
+    std::fs::write(&file, serde_json::Value::Array(more.clone()).to_string()).expect("write");
+    let import = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_refactor-server"))
+            .arg("import")
+            .arg(&file)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_remove("REFACTOR_DATABASE")
+            .output()
+            .expect("run refactor-server import")
+    };
+    let refused = import();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && stderr.contains("readonly database"),
+        "{stderr}"
+    );
+    let other_url = url.replace(&run.to_string(), &other_run.to_string());
+    assert_spec_error(&until_status(&other_url, &token, 404).await);
+
+    // Writable again: the same import goes through and is served.
+    drop(read_only);
+    let accepted = import();
+    assert!(
+        accepted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&accepted.stderr)
+    );
+    assert_eq!(
+        until_status(&other_url, &token, 200).await,
         serde_json::json!(more)
     );
 }
