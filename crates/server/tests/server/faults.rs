@@ -127,34 +127,52 @@ fn assert_spec_error(body: &serde_json::Value) {
     );
 }
 
-async fn serving_sqlite(
-    labels: &[serde_json::Value],
-) -> (
-    tempfile::TempDir,
-    dropshot::HttpServer<refactor_server::api::AppState>,
-    String,
-) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = crate::support::sqlite_store(dir.path()).await;
-    crate::support::seed(store.as_ref(), labels, &[]).await;
-    let server = start(store, hs256()).await;
-    let url = format!(
-        "{}/v1/run/{}/gold-labels",
-        base_url(&server),
-        Uuid::from_u128(0xA1)
-    );
-    (dir, server, url)
+/// A server on a SQLite store in a temporary dir, serving three labels of one run of `acme`.
+struct Serving {
+    dir: tempfile::TempDir,
+    server: dropshot::HttpServer<refactor_server::api::AppState>,
+    run: Uuid,
+    labels: Vec<serde_json::Value>,
+    /// The run's labels URL.
+    url: String,
+    /// A token of `acme`.
+    token: String,
 }
 
-#[tokio::test]
-async fn a_deleted_database_file_is_503_until_it_is_restored() {
-    let labels = refactor_conformance::in_memory::sample_labels(Uuid::from_u128(0xA1), "acme", 3);
-    let (dir, _server, url) = serving_sqlite(&labels).await;
+/// Starts [`Serving`] and checks that it serves the labels.
+async fn serving_sqlite() -> Serving {
+    let run = Uuid::from_u128(0xA1);
+    let labels = refactor_conformance::in_memory::sample_labels(run, "acme", 3);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = crate::support::sqlite_store(dir.path()).await;
+    crate::support::seed(store.as_ref(), &labels, &[]).await;
+    let server = start(store, hs256()).await;
+    let url = format!("{}/v1/run/{run}/gold-labels", base_url(&server));
     let token = hs_token(&claims("acme"));
     assert_eq!(
         until_status(&url, &token, 200).await,
         serde_json::json!(labels)
     );
+    Serving {
+        dir,
+        server,
+        run,
+        labels,
+        url,
+        token,
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_database_file_is_503_until_it_is_restored() {
+    let Serving {
+        dir,
+        server: _server,
+        labels,
+        url,
+        token,
+        ..
+    } = serving_sqlite().await;
 
     // A consistent copy to restore from, then the database goes away under the server.
     let database = dir.path().join("refactor.db");
@@ -183,14 +201,14 @@ async fn a_deleted_database_file_is_503_until_it_is_restored() {
 
 #[tokio::test]
 async fn a_replaced_database_file_is_served_from_the_new_file() {
-    let run = Uuid::from_u128(0xA1);
-    let labels = refactor_conformance::in_memory::sample_labels(run, "acme", 3);
-    let (dir, _server, url) = serving_sqlite(&labels).await;
-    let token = hs_token(&claims("acme"));
-    assert_eq!(
-        until_status(&url, &token, 200).await,
-        serde_json::json!(labels)
-    );
+    let Serving {
+        dir,
+        server: _server,
+        labels,
+        url,
+        token,
+        ..
+    } = serving_sqlite().await;
 
     // Another database with the same write count but other labels, moved over the file: the
     // cache must not mistake it for the one it read.
@@ -229,10 +247,14 @@ async fn a_replaced_database_file_is_served_from_the_new_file() {
 
 #[tokio::test]
 async fn a_write_lock_held_elsewhere_stops_imports_with_a_clear_error_not_reads() {
-    let run = Uuid::from_u128(0xA1);
-    let labels = refactor_conformance::in_memory::sample_labels(run, "acme", 3);
-    let (dir, _server, url) = serving_sqlite(&labels).await;
-    let token = hs_token(&claims("acme"));
+    let Serving {
+        dir,
+        server: _server,
+        run,
+        labels,
+        url,
+        token,
+    } = serving_sqlite().await;
 
     // Another process holds the write lock (an import, a backup tool, a hand-run transaction).
     let database = format!("sqlite://{}", dir.path().join("refactor.db").display());
@@ -313,14 +335,14 @@ impl Drop for Immutable {
 
 #[tokio::test]
 async fn a_read_only_database_keeps_serving_and_refuses_imports_until_writable() {
-    let run = Uuid::from_u128(0xA1);
-    let labels = refactor_conformance::in_memory::sample_labels(run, "acme", 3);
-    let (dir, _server, url) = serving_sqlite(&labels).await;
-    let token = hs_token(&claims("acme"));
-    assert_eq!(
-        until_status(&url, &token, 200).await,
-        serde_json::json!(labels)
-    );
+    let Serving {
+        dir,
+        server: _server,
+        run,
+        labels,
+        url,
+        token,
+    } = serving_sqlite().await;
 
     let files = ["refactor.db", "refactor.db-wal", "refactor.db-shm"]
         .iter()
