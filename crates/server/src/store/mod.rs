@@ -160,13 +160,20 @@ pub fn redacted(url: &str) -> String {
     }
 }
 
-/// `[` + comma-separated label bodies + `]`: a run's response from its aggregated labels.
-fn json_array(bodies: &str) -> Bytes {
-    let mut json = Vec::with_capacity(bodies.len() + 2);
-    json.push(b'[');
-    json.extend_from_slice(bodies.as_bytes());
-    json.push(b']');
-    Bytes::from(json)
+impl RunLabels {
+    /// A run as both backends' `RUN_LABELS` query returns it: its owner and its label bodies,
+    /// comma-separated in the API's order (`None` for a run without labels).
+    fn from_aggregate(owner: String, bodies: Option<String>) -> Self {
+        let bodies = bodies.unwrap_or_default();
+        let mut json = Vec::with_capacity(bodies.len() + 2);
+        json.push(b'[');
+        json.extend_from_slice(bodies.as_bytes());
+        json.push(b']');
+        Self {
+            owner,
+            json: Bytes::from(json),
+        }
+    }
 }
 
 /// A database error as the store's (transient) unavailability.

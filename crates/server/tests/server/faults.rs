@@ -12,7 +12,7 @@ use refactor_server::store::{GoldLabelStore, ImportReport, RunLabels, StoreError
 use sqlx::Connection as _;
 use uuid::Uuid;
 
-use crate::support::{base_url, claims, hs_token, hs256, start};
+use crate::support::{base_url, claims, hs_token, hs256, start, until_status};
 
 /// Answers one fixed empty run, or fails while `down` is set.
 struct FlakyStore {
@@ -88,29 +88,6 @@ async fn an_unavailable_store_is_503_with_the_spec_body_until_it_recovers() {
 
     down.store(false, Ordering::SeqCst);
     assert_eq!(get().await, (200, serde_json::json!([])));
-}
-
-/// Polls `url` with `token` until it answers `status` (or five seconds pass); returns the body.
-async fn until_status(url: &str, token: &str, status: u16) -> serde_json::Value {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let response = reqwest::Client::new()
-            .get(url)
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request");
-        let answered = response.status().as_u16();
-        let body: serde_json::Value = response.json().await.expect("every answer is JSON");
-        if answered == status {
-            return body;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "still {answered} instead of {status}: {body}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
 }
 
 /// The spec's error body, and nothing about the database in it.

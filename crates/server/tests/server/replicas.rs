@@ -12,7 +12,9 @@ use refactor_server::store::Backend;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::support::{SECRET, TestDatabase, base_url, claims, hs_token, hs256, seed, start};
+use crate::support::{
+    SECRET, TestDatabase, base_url, claims, hs_token, hs256, seed, start, until_status,
+};
 
 /// How long a replica may take to show a write (its cache polls the version every 50 ms).
 const CONVERGENCE: Duration = Duration::from_secs(5);
@@ -181,20 +183,8 @@ async fn a_replica_reconnects_when_its_connections_are_killed() {
         })
         .collect();
     import(&db, &later);
-    let deadline = Instant::now() + CONVERGENCE;
     let url = format!("{}/v1/run/{later_run}/gold-labels", base_url(&server));
-    while Instant::now() < deadline {
-        let response = reqwest::Client::new()
-            .get(&url)
-            .bearer_auth(hs_token(&claims("acme")))
-            .send()
-            .await
-            .expect("request");
-        if response.status().is_success() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until_status(&url, &hs_token(&claims("acme")), 200).await;
     target.assert_lists(later_run, &later).await;
     target.assert_lists(run, &labels).await;
 }

@@ -271,3 +271,26 @@ pub fn unsigned_token(claims: &Value) -> String {
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     format!("{header}.{payload}.")
 }
+
+/// Polls `url` with `token` until it answers `status` (or ten seconds pass); returns the body.
+pub async fn until_status(url: &str, token: &str, status: u16) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let response = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        let answered = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.expect("every answer is JSON");
+        if answered == status {
+            return body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {answered} instead of {status}: {body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}

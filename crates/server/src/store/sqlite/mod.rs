@@ -23,8 +23,7 @@ use uuid::Uuid;
 
 use super::rules::{self, LabelWrite, StoredIdentity};
 use super::{
-    GoldLabelStore, ImportReport, RunLabels, StoreError, StoreOptions, json_array, redacted,
-    unavailable,
+    GoldLabelStore, ImportReport, RunLabels, StoreError, StoreOptions, redacted, unavailable,
 };
 use crate::import::ImportBatch;
 use file::{DatabaseFile, FileIdentity, FileState};
@@ -152,13 +151,7 @@ impl GoldLabelStore for SqliteStore {
             .fetch_optional(&self.pool().await?)
             .await
             .map_err(unavailable)?;
-        Ok(row.map(|row| {
-            let bodies: Option<String> = row.get(1);
-            RunLabels {
-                owner: row.get(0),
-                json: json_array(bodies.as_deref().unwrap_or_default()),
-            }
-        }))
+        Ok(row.map(|row| RunLabels::from_aggregate(row.get(0), row.get(1))))
     }
 
     async fn version(&self) -> Result<u64, StoreError> {
