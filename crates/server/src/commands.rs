@@ -72,6 +72,12 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     // Validate before touching the database: a bad file changes nothing, not even migrations.
     let batch = read_import(&args.file)?;
     let store = open(&args.storage).await?;
+    eprintln!(
+        "writing {} runs and {} labels to {} in one transaction",
+        batch.runs.len(),
+        batch.labels.len(),
+        store::redacted(&args.storage.database_url())
+    );
     let report = store
         .import(&batch)
         .await

@@ -164,27 +164,22 @@ async fn an_import_killed_midway_leaves_the_store_as_before(db: TestDatabase) {
         .collect();
     let file = write(db.data_dir(), "big.json", &Value::Array(big.clone()));
 
-    // How long a whole import takes here, on a scratch database of the same backend; the kills
-    // land from a third of the way in to the very end, most of them inside the transaction.
+    // How long the write phase of a whole import takes here (from the import saying it is
+    // writing to its exit), on a scratch database of the same backend; the kills land from the
+    // moment the import starts writing to well before it would finish, so inside the transaction.
     let scratch = TestDatabase::new(db.backend())
         .await
         .expect("the same backend is there");
-    let started = std::time::Instant::now();
-    assert!(import(&scratch, &file).status.success());
-    let whole = started.elapsed();
+    let (mut child, writing) = start_writing(&scratch, &file);
+    assert!(child.wait().expect("wait for the import").success());
+    let write_phase = writing.elapsed();
 
     let store = db.store().await;
     let version = store.version().await.expect("version");
     let mut interrupted = 0;
-    for fraction in [0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] {
-        let mut child = db
-            .command("import")
-            .arg(&file)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start an import");
-        tokio::time::sleep(whole.mul_f64(fraction)).await;
+    for fraction in [0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7] {
+        let (mut child, _) = start_writing(&db, &file);
+        tokio::time::sleep(write_phase.mul_f64(fraction)).await;
         if child.try_wait().expect("poll the import").is_none() {
             interrupted += 1;
         }
@@ -221,7 +216,7 @@ async fn an_import_killed_midway_leaves_the_store_as_before(db: TestDatabase) {
     }
     assert!(
         interrupted >= 4,
-        "only {interrupted} imports were still running when killed"
+        "only {interrupted} imports were still running when killed ({write_phase:?} to write)"
     );
 
     // And the database takes the import afterwards.
@@ -237,4 +232,34 @@ async fn an_import_killed_midway_leaves_the_store_as_before(db: TestDatabase) {
             .len(),
         big.len()
     );
+}
+
+/// Starts an import of `file` and returns it once it says it is writing to the database, with
+/// the moment it said so.
+fn start_writing(db: &TestDatabase, file: &Path) -> (std::process::Child, std::time::Instant) {
+    use std::io::BufRead as _;
+
+    let mut child = db
+        .command("import")
+        .arg(file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start an import");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let mut said = String::new();
+    while let Some(line) = lines.next() {
+        let line = line.expect("read the import's stderr");
+        if line.starts_with("writing ") {
+            let writing = std::time::Instant::now();
+            // Keep reading, so that the import's last words do not meet a closed pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            return (child, writing);
+        }
+        said.push_str(&line);
+        said.push('\n');
+    }
+    let status = child.wait().expect("reap the import");
+    panic!("the import never said it was writing ({status}); it said:\n{said}");
 }
