@@ -2,7 +2,8 @@
 //! works when the spec grows.
 //!
 //! 1. A new optional property is added to `RunGoldLabel` in the copy's spec.
-//! 2. `cargo test --workspace` must fail there (the generated files are stale).
+//! 2. `cargo test --workspace` must fail there, on the freshness test (the generated files are
+//!    stale), not on anything else.
 //! 3. `cargo xtask codegen` regenerates them.
 //! 4. `cargo test --workspace` must pass, hand-written code untouched.
 
@@ -36,19 +37,47 @@ pub fn run(workspace_root: &Path, scratch: &Path) -> anyhow::Result<()> {
     );
 
     let target_dir = scratch.join("target");
-    let stale = cargo(&copy, &target_dir, &["test", "--workspace", "--quiet"])?;
     ensure!(
-        !stale,
+        succeeds(cargo(
+            &copy,
+            &target_dir,
+            &["test", "--workspace", "--no-run"]
+        ))?,
+        "the copy's tests do not build before codegen"
+    );
+    // Captured, so that the failure this step expects is not printed as if it were one.
+    let stale = cargo(&copy, &target_dir, &["test", "--workspace", "--quiet"])
+        .output()
+        .context("failed to run cargo test")?;
+    ensure!(
+        !stale.status.success(),
         "`cargo test` passed although the generated files were stale"
     );
-    eprintln!("spec-change-demo: `cargo test --workspace` failed before codegen, as it must");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&stale.stdout),
+        String::from_utf8_lossy(&stale.stderr)
+    );
+    let Some(reason) = said
+        .lines()
+        .find(|line| line.starts_with("generated files are stale"))
+    else {
+        bail!("`cargo test` failed before codegen, but not on stale generated files:\n{said}");
+    };
+    eprintln!(
+        "spec-change-demo: `cargo test --workspace` failed before codegen, as it must: {reason}"
+    );
 
     ensure!(
-        cargo(&copy, &target_dir, &["xtask", "codegen"])?,
+        succeeds(cargo(&copy, &target_dir, &["xtask", "codegen"]))?,
         "`cargo xtask codegen` failed"
     );
     ensure!(
-        cargo(&copy, &target_dir, &["test", "--workspace", "--quiet"])?,
+        succeeds(cargo(
+            &copy,
+            &target_dir,
+            &["test", "--workspace", "--quiet"]
+        ))?,
         "`cargo test --workspace` failed after `cargo xtask codegen`"
     );
     let types = std::fs::read_to_string(copy.join("crates/types/src/generated.rs"))?;
@@ -60,16 +89,23 @@ pub fn run(workspace_root: &Path, scratch: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs cargo in `dir`; `Ok(false)` when cargo ran and failed.
-fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> anyhow::Result<bool> {
+/// A cargo command in `dir` with its own target directory (announced on stderr).
+fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!("spec-change-demo: cargo {}", args.join(" "));
-    let status = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_TARGET_DIR", target_dir);
+    command
+}
+
+/// Runs `command` with inherited output; `Ok(false)` when it ran and failed.
+fn succeeds(mut command: Command) -> anyhow::Result<bool> {
+    let status = command
         .status()
-        .with_context(|| format!("failed to run cargo {}", args.join(" ")))?;
+        .with_context(|| format!("failed to run {command:?}"))?;
     Ok(status.success())
 }
 
