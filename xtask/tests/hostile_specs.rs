@@ -1,6 +1,6 @@
-//! Hostile specs against the generator binary: broken YAML, a dangling `$ref`, duplicate
-//! operation ids, Swagger 2.0, an unknown `openapi` version, aliases of aliases, nesting far too
-//! deep, and a 50 MB document. Each ends in a located error or in output, never a panic or a
+//! Hostile specs against the generator binary: broken YAML, a dangling `$ref`, a `$ref` cycle,
+//! duplicate operation ids, Swagger 2.0, an unknown `openapi` version, aliases of aliases,
+//! nesting far too deep, and a 50 MB document. Each ends in a located error or in output, never a panic or a
 //! hang; and a failing run leaves the generated tree byte for byte as it was. (Recursive
 //! schemas are a fixture, `fixtures/specs/recursive.yaml`, compiled and conformance-tested.)
 
@@ -150,6 +150,15 @@ fn duplicate_operation_ids_name_both_operations() {
         &hostile("duplicate-operation-ids.yaml"),
         "duplicate-operation-ids.yaml:14: at /paths/~1others/get/operationId",
         "already taken by the operation at /paths/~1things/get",
+    );
+}
+
+#[test]
+fn a_reference_cycle_is_named_where_it_closes() {
+    assert_refused(
+        &hostile("reference-cycle.yaml"),
+        "reference-cycle.yaml:23: at /components/schemas/Filter/allOf/0/$ref",
+        "/components/schemas/Filter -> /components/schemas/Filter/allOf/0 -> /components/schemas/Filter comes back to where it started",
     );
 }
 

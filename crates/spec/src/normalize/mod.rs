@@ -3,7 +3,8 @@
 //!
 //! The steps run in a fixed order, each in its own module:
 //! 1. [`version`]: the `openapi` field and 3.1-only top-level members; [`references`]: every
-//!    `$ref` resolves inside the document;
+//!    `$ref` resolves inside the document; [`cycles`]: and leads to a definition, not back to
+//!    itself;
 //! 2. [`dialect`]: 3.1 schema keywords in their 3.0 form;
 //! 3. [`parameters`]: path-level parameters copied into each operation; non-scalar parameters
 //!    (which dropshot cannot read) sent as strings;
@@ -14,6 +15,7 @@
 //! 6. [`inline_schemas`]: inline schemas that would become types hoisted into components;
 //! 7. [`response_kinds`]: one success type and one error type per operation.
 
+mod cycles;
 mod dialect;
 mod inline_schemas;
 pub mod operation_ids;
@@ -48,7 +50,8 @@ pub fn normalize(document: &Value) -> Result<Normalized, SpecError> {
     let mut document = document.clone();
     let mut warnings = Vec::new();
     version::to_openapi_303(&mut document, &mut warnings)?;
-    references::references_resolve(&document)?;
+    let references = references::resolved_references(&document)?;
+    cycles::references_terminate(&document, &references)?;
     dialect::to_openapi_30_schemas(&mut document, &mut warnings)?;
     parameters::inline_path_parameters(&mut document)?;
     parameters::path_parameters_match_template(&mut document, &mut warnings)?;

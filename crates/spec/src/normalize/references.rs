@@ -1,5 +1,6 @@
 //! Every `$ref` must name something in the document: a dangling or external reference is a
-//! located error here, before a generator meets it (progenitor and typify panic on one).
+//! located error here, before a generator meets it (progenitor and typify panic on one). The
+//! references found are handed on to [`super::cycles`].
 
 use serde_json::Value;
 
@@ -47,8 +48,19 @@ enum Members {
     Example,
 }
 
-/// Checks that each `$ref` is a local JSON pointer (`#/...`) that resolves in `document`.
-pub(crate) fn references_resolve(document: &Value) -> Result<(), SpecError> {
+/// A `$ref` of the document's structure and what it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Reference {
+    /// The `$ref` member.
+    pub at: Pointer,
+    /// The place it names (escaped, percent-escapes decoded).
+    pub target: Pointer,
+}
+
+/// Every `$ref` of `document`'s structure (not those in examples or other data), each checked to
+/// be a local JSON pointer (`#/...`) that resolves in `document`.
+pub(crate) fn resolved_references(document: &Value) -> Result<Vec<Reference>, SpecError> {
+    let mut references = Vec::new();
     // Depth-first over the document's structure, without recursion.
     let mut pending = vec![(Pointer::root(), document, Members::Keywords)];
     while let Some((pointer, value, members_are)) = pending.pop() {
@@ -57,7 +69,10 @@ pub(crate) fn references_resolve(document: &Value) -> Result<(), SpecError> {
                 if members_are != Members::Names
                     && let Some(reference) = members.get("$ref")
                 {
-                    check_reference(document, &pointer.key("$ref"), reference)?;
+                    let at = pointer.key("$ref");
+                    if let Some(target) = check_reference(document, &at, reference)? {
+                        references.push(Reference { at, target });
+                    }
                 }
                 for (key, member) in members {
                     let at = pointer.key(key);
@@ -92,14 +107,20 @@ pub(crate) fn references_resolve(document: &Value) -> Result<(), SpecError> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(references)
 }
 
-fn check_reference(document: &Value, at: &Pointer, reference: &Value) -> Result<(), SpecError> {
+/// The place a `$ref` names, when it is a string (`None` otherwise); an error when it names
+/// nothing in `document`.
+fn check_reference(
+    document: &Value,
+    at: &Pointer,
+    reference: &Value,
+) -> Result<Option<Pointer>, SpecError> {
     // `$ref` is also an ordinary property name inside `properties` and examples; only a string
     // is a reference, and those elsewhere are checked too strictly to be worth telling apart.
     let Value::String(reference) = reference else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(target) = reference.strip_prefix('#') else {
         return Err(SpecError::unsupported(
@@ -111,13 +132,8 @@ fn check_reference(document: &Value, at: &Pointer, reference: &Value) -> Result<
             ),
         ));
     };
-    let resolved = if target.is_empty() {
-        Some(document)
-    } else {
-        percent_decoded(target).and_then(|target| document.pointer(&target))
-    };
-    match resolved {
-        Some(_) => Ok(()),
+    match percent_decoded(target).filter(|target| document.pointer(target).is_some()) {
+        Some(target) => Ok(Some(Pointer::parse(&target))),
         None => Err(SpecError::unsupported(
             at,
             "$ref",
@@ -128,7 +144,7 @@ fn check_reference(document: &Value, at: &Pointer, reference: &Value) -> Result<
 
 /// A URI fragment's percent-escapes decoded (`%7B` in `#/paths/~1a~1%7Bid%7D`), or `None` when
 /// they do not decode to UTF-8.
-fn percent_decoded(fragment: &str) -> Option<String> {
+pub(super) fn percent_decoded(fragment: &str) -> Option<String> {
     if !fragment.contains('%') {
         return Some(fragment.to_owned());
     }
@@ -155,7 +171,7 @@ mod tests {
     use super::*;
 
     fn problem(document: &Value) -> Option<String> {
-        references_resolve(document)
+        resolved_references(document)
             .err()
             .and_then(|e| e.problem().map(|p| format!("{}: {}", p.pointer, p.detail)))
     }
