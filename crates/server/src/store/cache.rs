@@ -21,7 +21,7 @@ use crate::import::ImportBatch;
 /// How often the store's version is read.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
-/// The most bytes of encoded responses kept; past it the cache starts over.
+/// The most bytes the cache holds (see [`cost`]); past it the cache starts over.
 const MAX_CACHED_BYTES: usize = 32 * 1024 * 1024;
 
 /// No version could be read: nothing cached is known to be current.
@@ -103,19 +103,26 @@ impl Shared {
         let Ok(mut entries) = self.entries.write() else {
             return;
         };
-        let size = labels.as_ref().map_or(0, |l| l.json.len() + l.owner.len());
-        if entries.bytes + size > MAX_CACHED_BYTES {
+        let added = cost(labels.as_ref());
+        if entries.bytes + added > MAX_CACHED_BYTES {
             *entries = Entries::default();
         }
-        entries.bytes += size;
-        entries.runs.insert(
+        let replaced = entries.runs.insert(
             run,
             Entry {
                 version,
                 run: labels,
             },
         );
+        let removed = replaced.map_or(0, |entry| cost(entry.run.as_ref()));
+        entries.bytes = (entries.bytes + added).saturating_sub(removed);
     }
+}
+
+/// What an entry holds in memory: its map slot, so that remembered misses (any UUID a client
+/// with a valid token asks for) count too, and the encoded response.
+fn cost(labels: Option<&RunLabels>) -> usize {
+    std::mem::size_of::<(Uuid, Entry)>() + labels.map_or(0, |l| l.json.len() + l.owner.len())
 }
 
 #[async_trait]
@@ -205,6 +212,38 @@ mod tests {
         tokio::time::sleep(POLL_INTERVAL * 3).await;
         cache.run_labels(Uuid::nil()).await.expect("read");
         assert_eq!(reads.load(Ordering::SeqCst), 2, "a new version refetches");
+    }
+
+    #[tokio::test]
+    async fn misses_count_against_the_bound() {
+        let cache = CachedStore::new(Box::new(Counting::default())).await;
+        let most = MAX_CACHED_BYTES / cost(None);
+        for index in 0..=most {
+            cache
+                .shared
+                .remember(Uuid::from_u128(index as u128), 0, None);
+        }
+        let entries = cache.shared.entries.read().expect("lock");
+        assert!(
+            entries.runs.len() <= most,
+            "{} misses kept",
+            entries.runs.len()
+        );
+        assert!(entries.bytes <= MAX_CACHED_BYTES);
+    }
+
+    #[tokio::test]
+    async fn remembering_a_run_again_counts_it_once() {
+        let cache = CachedStore::new(Box::new(Counting::default())).await;
+        let labels = RunLabels {
+            owner: "acme".into(),
+            json: Bytes::from_static(b"[1, 2, 3]"),
+        };
+        for _ in 0..3 {
+            cache.shared.remember(Uuid::nil(), 0, Some(labels.clone()));
+        }
+        let entries = cache.shared.entries.read().expect("lock");
+        assert_eq!(entries.bytes, cost(Some(&labels)));
     }
 
     #[tokio::test]
