@@ -81,7 +81,7 @@ fn apply_action(document: &mut Value, action: &Value, at: &Pointer) -> Result<()
         .unwrap_or(false);
     if remove {
         // Remove from the back, so array indexes selected earlier stay valid.
-        pointers.sort();
+        pointers.sort_by(|a, b| document_order(a).cmp(&document_order(b)));
         for pointer in pointers.iter().rev() {
             remove_at(document, pointer);
         }
@@ -100,6 +100,15 @@ fn apply_action(document: &mut Value, action: &Value, at: &Pointer) -> Result<()
         }
     }
     Ok(())
+}
+
+/// A key that sorts pointers in document order: array indexes as numbers (`/tags/2` before
+/// `/tags/10`), a node before what it contains.
+fn document_order(pointer: &str) -> Vec<(Option<usize>, &str)> {
+    pointer
+        .split('/')
+        .map(|token| (token.parse().ok(), token))
+        .collect()
 }
 
 /// Merges `update` into `node`: objects key by key (recursively), arrays by appending.
@@ -187,6 +196,23 @@ mod tests {
         .expect("applied");
         assert_eq!(document["tags"], json!([{"name": "x"}, {"name": "y"}]));
         assert!(document["paths"]["/a"].get("put").is_none());
+    }
+
+    #[test]
+    fn removals_from_one_array_remove_what_was_selected() {
+        let mut document = json!({"tags": (0..12).map(|n| json!({"n": n})).collect::<Vec<_>>()});
+        apply_overlay(
+            &mut document,
+            &overlay(json!([{"target": "$.tags[2,10]", "remove": true}])),
+        )
+        .expect("applied");
+        let left: Vec<&Value> = document["tags"]
+            .as_array()
+            .expect("tags")
+            .iter()
+            .map(|tag| &tag["n"])
+            .collect();
+        assert_eq!(left, [0, 1, 3, 4, 5, 6, 7, 8, 9, 11]);
     }
 
     #[test]
