@@ -12,6 +12,7 @@ pub mod naming;
 pub mod normalize;
 pub mod overlay;
 pub mod pointer;
+pub mod resolve;
 
 pub use error::{Problem, SpecError, Warning};
 pub use load::SourceDocument;

@@ -3,6 +3,7 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+use refactor_spec::resolve;
 use serde_json::{Map, Value, json};
 
 /// How deep to follow nested required objects before giving up on a recursive schema.
@@ -57,10 +58,7 @@ fn instance(document: &Value, schema: &Value, depth: usize) -> Value {
         return Value::Null;
     }
     if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
-        let target = reference
-            .strip_prefix('#')
-            .and_then(|pointer| document.pointer(pointer))
-            .unwrap_or(&Value::Null);
+        let target = resolve::target(document, reference).unwrap_or(&Value::Null);
         return instance(document, target, depth + 1);
     }
     for key in ["example", "default"] {

@@ -9,6 +9,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use refactor_spec::resolve;
 use serde_json::Value;
 
 use super::CrateNames;
@@ -263,7 +264,7 @@ fn passing(document: &Value, schema: &Value) -> Passing {
     if schema.get("$ref").is_some() {
         return Passing::Reference;
     }
-    let resolved = resolve(document, schema);
+    let resolved = resolve::through_references(document, schema);
     if let Some(values) = resolved.get("enum").and_then(Value::as_array) {
         // An enum of strings is a fieldless Rust enum, passed by value.
         return if values.iter().all(Value::is_string) {
@@ -289,13 +290,4 @@ fn is_plain_string(schema: &Value) -> bool {
         && ["pattern", "minLength", "maxLength"]
             .iter()
             .all(|k| schema.get(*k).is_none())
-}
-
-fn resolve<'a>(document: &'a Value, schema: &'a Value) -> &'a Value {
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|reference| reference.strip_prefix('#'))
-        .and_then(|pointer| document.pointer(pointer))
-        .map_or(schema, |target| resolve(document, target))
 }

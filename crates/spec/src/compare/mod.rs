@@ -20,6 +20,7 @@ pub use rules::{Facts, RULES, Rule};
 
 use self::schema::{SchemaWalk, normalize_whitespace, reference_name};
 use crate::normalize::operations::HTTP_METHODS;
+use crate::resolve;
 
 /// The outcome of a comparison.
 #[derive(Debug, Default)]
@@ -513,13 +514,7 @@ fn compare_content(
 
 /// Follows a local `$ref` of a parameter, body or response; anything else is itself.
 fn resolve(document: &Value, value: &Value) -> Value {
-    value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|pointer| document.pointer(pointer))
-        .unwrap_or(value)
-        .clone()
+    resolve::through_references(document, value).clone()
 }
 
 /// The component schemas the spec's operations reach, directly or through other components.
@@ -551,8 +546,7 @@ fn collect_references(value: &Value, spec: &Value, found: &mut Vec<String>) {
             } else if let Some(target) = map
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(|reference| reference.strip_prefix('#'))
-                .and_then(|pointer| spec.pointer(pointer))
+                .and_then(|reference| resolve::target(spec, reference))
             {
                 collect_references(target, spec, found);
             }

@@ -12,9 +12,10 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::references::{Reference, percent_decoded};
+use super::references::Reference;
 use crate::error::SpecError;
 use crate::pointer::Pointer;
+use crate::resolve;
 
 /// Keywords whose subschemas apply to the same value as the schema that holds them.
 const SAME_VALUE_LISTS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
@@ -100,12 +101,11 @@ fn same_value_steps(place: &Pointer, value: &Value) -> Vec<Step> {
     if let Some(target) = members
         .get("$ref")
         .and_then(Value::as_str)
-        .and_then(|reference| reference.strip_prefix('#'))
-        .and_then(percent_decoded)
+        .and_then(resolve::pointer_of)
     {
         steps.push(Step {
             via: place.key("$ref"),
-            to: Pointer::parse(&target),
+            to: target,
         });
     }
     for keyword in SAME_VALUE_LISTS {

@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 
 use crate::error::SpecError;
 use crate::pointer::Pointer;
+use crate::resolve;
 
 /// The HTTP methods a path item may hold, in the order the OpenAPI specification lists them.
 pub const HTTP_METHODS: &[&str] = &[
@@ -56,15 +57,14 @@ pub fn resolve_ref<'a>(
     reference: &str,
     at: &Pointer,
 ) -> Result<&'a Map<String, Value>, SpecError> {
-    let target = reference.strip_prefix('#').ok_or_else(|| {
-        SpecError::unsupported(
+    if !reference.starts_with('#') {
+        return Err(SpecError::unsupported(
             at,
             "$ref",
             format!("only local references are supported, not {reference:?}"),
-        )
-    })?;
-    document
-        .pointer(target)
+        ));
+    }
+    resolve::target(document, reference)
         .and_then(Value::as_object)
         .ok_or_else(|| {
             SpecError::unsupported(

@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::operations::{HTTP_METHODS, deref};
 use crate::error::{SpecError, Warning};
 use crate::pointer::Pointer;
+use crate::resolve;
 
 /// Moves each path item's `parameters` into its operations (OpenAPI 3.0 section 4.7.9.1: an
 /// operation's parameter with the same name and location overrides the path's).
@@ -125,17 +126,7 @@ pub(crate) fn scalar_parameters(
 
 /// Whether a parameter schema is a string, number, integer or boolean (an enum of them too).
 fn is_scalar(document: &Value, schema: &Value) -> bool {
-    let resolved = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|p| document.pointer(p))
-        .unwrap_or(schema);
-    if let Some(Value::Array(parts)) = resolved.get("allOf")
-        && let [only] = parts.as_slice()
-    {
-        return is_scalar(document, only);
-    }
+    let resolved = resolve::through_aliases(document, schema);
     match resolved.get("type").and_then(Value::as_str) {
         Some("string" | "integer" | "number" | "boolean") => true,
         Some(_) => false,

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::error::SpecError;
 use crate::pointer::Pointer;
+use crate::resolve;
 
 /// Members whose values are data (examples, defaults, enumerations, extensions), where a
 /// `$ref` is just a key.
@@ -122,7 +123,7 @@ fn check_reference(
     let Value::String(reference) = reference else {
         return Ok(None);
     };
-    let Some(target) = reference.strip_prefix('#') else {
+    if !reference.starts_with('#') {
         return Err(SpecError::unsupported(
             at,
             "$ref",
@@ -131,37 +132,17 @@ fn check_reference(
                  (for example with `redocly bundle`)"
             ),
         ));
-    };
-    match percent_decoded(target).filter(|target| document.pointer(target).is_some()) {
-        Some(target) => Ok(Some(Pointer::parse(&target))),
+    }
+    match resolve::pointer_of(reference)
+        .filter(|target| document.pointer(target.as_str()).is_some())
+    {
+        Some(target) => Ok(Some(target)),
         None => Err(SpecError::unsupported(
             at,
             "$ref",
             format!("`{reference}` names nothing in the document"),
         )),
     }
-}
-
-/// A URI fragment's percent-escapes decoded (`%7B` in `#/paths/~1a~1%7Bid%7D`), or `None` when
-/// they do not decode to UTF-8.
-pub(super) fn percent_decoded(fragment: &str) -> Option<String> {
-    if !fragment.contains('%') {
-        return Some(fragment.to_owned());
-    }
-    let bytes = fragment.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' {
-            let hex = fragment.get(index + 1..index + 3)?;
-            decoded.push(u8::from_str_radix(hex, 16).ok()?);
-            index += 3;
-        } else {
-            decoded.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8(decoded).ok()
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::inline_schemas::is_json_media_type;
 use super::operations::operation_addresses;
 use crate::error::{SpecError, Warning};
 use crate::pointer::Pointer;
+use crate::resolve;
 
 /// How a body is sent and read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,9 +44,7 @@ pub(crate) fn normalize_request_bodies(
         };
         // A referenced body is copied into the operation before it is changed.
         let mut body = match body.get("$ref").and_then(Value::as_str) {
-            Some(reference) => reference
-                .strip_prefix('#')
-                .and_then(|p| document.pointer(p))
+            Some(reference) => resolve::target(document, reference)
                 .cloned()
                 .ok_or_else(|| {
                     SpecError::unsupported(

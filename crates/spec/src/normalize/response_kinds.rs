@@ -19,6 +19,7 @@ use super::operations::operation_addresses;
 use crate::error::{SpecError, Warning};
 use crate::naming::type_name;
 use crate::pointer::Pointer;
+use crate::resolve;
 
 /// What a response carries, as progenitor tells types apart.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -53,8 +54,7 @@ pub(crate) fn unify_response_kinds(
             if let Some(target) = response
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-                .and_then(|p| document.pointer(p))
+                .and_then(|reference| resolve::target(document, reference))
             {
                 *response = target.clone();
             }

@@ -8,6 +8,7 @@ use super::inline_schemas::is_json_media_type;
 use super::operations::operation_addresses;
 use crate::error::{SpecError, Warning};
 use crate::pointer::Pointer;
+use crate::resolve;
 
 /// The fields a Response Object may have (OpenAPI 3.0.3 section 4.7.17).
 const RESPONSE_FIELDS: &[&str] = &["description", "headers", "content", "links", "$ref"];
@@ -252,16 +253,13 @@ fn schema_of_referenced_response(
         return Ok(None);
     }
     let at = pointer.key("schema").key("$ref");
-    let target = reference
-        .strip_prefix('#')
-        .and_then(|p| document.pointer(p))
-        .ok_or_else(|| {
-            SpecError::unsupported(
-                &at,
-                "$ref",
-                format!("{reference:?} names nothing in the document"),
-            )
-        })?;
+    let target = resolve::target(document, reference).ok_or_else(|| {
+        SpecError::unsupported(
+            &at,
+            "$ref",
+            format!("{reference:?} names nothing in the document"),
+        )
+    })?;
     let replacement = target
         .get("content")
         .and_then(Value::as_object)

@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use super::operations::HTTP_METHODS;
 use crate::error::{SpecError, Warning};
 use crate::pointer::Pointer;
+use crate::resolve;
 
 /// One position in the route tree.
 #[derive(Default)]
@@ -144,6 +145,14 @@ fn rename_path(
     new: &str,
     variables: &[(String, String)],
 ) -> Result<(), SpecError> {
+    let Some(mut renamed) = document
+        .get("paths")
+        .and_then(|paths| paths.get(old))
+        .cloned()
+    else {
+        return Ok(());
+    };
+    rename_parameters(document, &mut renamed, variables);
     let Some(Value::Object(paths)) = document.get_mut("paths") else {
         return Ok(());
     };
@@ -158,19 +167,21 @@ fn rename_path(
     }
     let entries: Vec<(String, Value)> = std::mem::take(paths).into_iter().collect();
     let mut rebuilt = Map::new();
-    for (path, mut item) in entries {
-        if path == old {
-            rename_parameters(&mut item, variables);
-            rebuilt.insert(new.to_owned(), item);
-        } else {
-            rebuilt.insert(path, item);
-        }
+    let mut renamed = Some(renamed);
+    for (path, item) in entries {
+        match renamed.take_if(|_| path == old) {
+            Some(renamed) => rebuilt.insert(new.to_owned(), renamed),
+            None => rebuilt.insert(path, item),
+        };
     }
     *paths = rebuilt;
     Ok(())
 }
 
-fn rename_parameters(item: &mut Value, variables: &[(String, String)]) {
+/// Renames the path parameters of `item` (a copy of a path item of `document`) named in
+/// `variables`; a referenced one is copied into the operation first, so that the shared
+/// definition keeps its name for the other paths that use it.
+fn rename_parameters(document: &Value, item: &mut Value, variables: &[(String, String)]) {
     let Value::Object(item) = item else { return };
     for method in HTTP_METHODS {
         let Some(Value::Array(parameters)) = item
@@ -180,18 +191,17 @@ fn rename_parameters(item: &mut Value, variables: &[(String, String)]) {
             continue;
         };
         for parameter in parameters.iter_mut() {
-            if parameter.get("in").and_then(Value::as_str) != Some("path") {
+            let definition = resolve::through_references(document, parameter);
+            if definition.get("in").and_then(Value::as_str) != Some("path") {
                 continue;
             }
-            let Some(name) = parameter
-                .get("name")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-            else {
+            let Some(name) = definition.get("name").and_then(Value::as_str) else {
                 continue;
             };
-            if let Some((_, to)) = variables.iter().find(|(from, _)| *from == name) {
-                parameter["name"] = Value::String(to.clone());
+            if let Some((_, to)) = variables.iter().find(|(from, _)| from == name) {
+                let mut renamed = definition.clone();
+                renamed["name"] = Value::String(to.clone());
+                *parameter = renamed;
             }
         }
     }
@@ -218,6 +228,21 @@ mod tests {
         let toys = &document["paths"]["/pets/{petId}/toys"]["get"]["parameters"][0];
         assert_eq!(toys["name"], "petId");
         assert_eq!(warnings[0].0.pointer.as_str(), "/paths/~1pets~1{id}~1toys");
+    }
+
+    #[test]
+    fn a_referenced_path_parameter_is_renamed_in_a_copy() {
+        let mut document = json!({
+            "paths": {
+                "/pets/{petId}": {"get": {"parameters": [path_param("petId")]}},
+                "/pets/{id}/toys": {"get": {"parameters": [{"$ref": "#/components/parameters/Id"}]}}
+            },
+            "components": {"parameters": {"Id": path_param("id")}}
+        });
+        routable_paths(&mut document, &mut Vec::new()).expect("routable");
+        let toys = &document["paths"]["/pets/{petId}/toys"]["get"]["parameters"][0];
+        assert_eq!(toys, &path_param("petId"));
+        assert_eq!(document["components"]["parameters"]["Id"]["name"], "id");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::model::Operation;
 use super::rust_types::{component_type, rust_type};
 use crate::generate::examples::{example_instance, json_macro};
 use refactor_spec::naming::type_name;
+use refactor_spec::resolve;
 
 /// Properties that hold an error's human-readable message, in order of preference.
 const MESSAGE_PROPERTIES: &[&str] = &["error", "message", "detail", "title", "description", "msg"];
@@ -167,7 +168,7 @@ fn generated_body() -> ErrorBody {
 
 /// A small valid instance of the error schema with its message property set to `message`.
 fn filled_with_message(document: &Value, schema: &Value) -> TokenStream {
-    let resolved = resolve(document, schema);
+    let resolved = resolve::through_aliases(document, schema);
     if resolved.get("type").and_then(Value::as_str) == Some("string") {
         return quote! { ::serde_json::Value::String(message) };
     }
@@ -179,7 +180,7 @@ fn filled_with_message(document: &Value, schema: &Value) -> TokenStream {
             properties
                 .iter()
                 .filter(|(_, property)| {
-                    resolve(document, property)
+                    resolve::through_aliases(document, property)
                         .get("type")
                         .and_then(Value::as_str)
                         == Some("string")
@@ -205,23 +206,5 @@ fn filled_with_message(document: &Value, schema: &Value) -> TokenStream {
             let _ = message;
             #template
         }},
-    }
-}
-
-fn resolve<'a>(document: &'a Value, schema: &'a Value) -> &'a Value {
-    let reference = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'));
-    match reference.and_then(|pointer| document.pointer(pointer)) {
-        Some(target) => resolve(document, target),
-        None => match schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-        {
-            Some([only]) => resolve(document, only),
-            _ => schema,
-        },
     }
 }
