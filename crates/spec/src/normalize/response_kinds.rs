@@ -173,15 +173,19 @@ fn unify_successes(
         ));
         return;
     }
-    // Keep the kind of the lowest success status; the others cannot share its Rust type.
-    let keep = kind(&responses[&statuses[0]]);
+    // Keep the kind of the lowest success status (three-character statuses and ranges sort as
+    // numbers, `default` after them); the others cannot share its Rust type.
+    let Some(lowest) = statuses.iter().min() else {
+        return;
+    };
+    let keep = kind(&responses[lowest]);
     for status in &statuses {
         if kind(&responses[status]) != keep {
             responses.shift_remove(status);
             warnings.push(Warning::new(
                 &pointer.key(status),
                 status,
-                format!("dropped: its body differs in kind from `{}`'s, and an operation has one success type", statuses[0]),
+                format!("dropped: its body differs in kind from `{lowest}`'s, and an operation has one success type"),
             ));
         }
     }
@@ -336,20 +340,22 @@ mod tests {
     }
 
     #[test]
-    fn a_success_without_body_beside_one_with_a_body_is_dropped() {
-        let (document, warnings) = unified(json!({
-            "200": json_response(json!({"type": "string"})),
-            "204": {"description": "none"}
-        }));
-        assert!(
-            document["paths"]["/a"]["get"]["responses"]
-                .get("204")
-                .is_none()
-        );
-        assert_eq!(
-            warnings[0].0.pointer.as_str(),
-            "/paths/~1a/get/responses/204"
-        );
+    fn a_success_of_another_kind_than_the_lowest_is_dropped_in_any_order() {
+        let with_body = json_response(json!({"type": "string"}));
+        let without = json!({"description": "none"});
+        for responses in [
+            json!({"200": with_body, "204": without}),
+            json!({"204": without, "200": with_body}),
+        ] {
+            let (document, warnings) = unified(responses);
+            let kept = &document["paths"]["/a"]["get"]["responses"];
+            assert!(kept.get("204").is_none(), "{kept}");
+            assert_eq!(kept["200"], with_body);
+            assert_eq!(
+                warnings[0].0.pointer.as_str(),
+                "/paths/~1a/get/responses/204"
+            );
+        }
     }
 
     #[test]
