@@ -13,6 +13,7 @@ pub mod normalize;
 pub mod overlay;
 pub mod pointer;
 pub mod resolve;
+pub mod status;
 
 pub use error::{Problem, SpecError, Warning};
 pub use load::SourceDocument;

@@ -16,6 +16,7 @@ use super::operations::{HTTP_METHODS, resolve_ref};
 use crate::error::SpecError;
 use crate::naming::type_name as pascal_case;
 use crate::pointer::Pointer;
+use crate::status::Status;
 
 /// Annotations that do not make two schemas different types.
 const ANNOTATIONS: &[&str] = &[
@@ -269,7 +270,10 @@ fn collect_operation_sites(
 
 /// `4xx`, `5xx`, and `default` when the operation also documents a success.
 fn is_error_code(code: &str, has_success: bool) -> bool {
-    code.starts_with('4') || code.starts_with('5') || (code == "default" && has_success)
+    match Status::parse(code) {
+        Some(Status::Default) => has_success,
+        status => status.is_some_and(Status::is_error),
+    }
 }
 
 /// One site per JSON media type of a response or request body.

@@ -20,6 +20,7 @@ use crate::error::{SpecError, Warning};
 use crate::naming::type_name;
 use crate::pointer::Pointer;
 use crate::resolve;
+use crate::status::Status;
 
 /// What a response carries, as progenitor tells types apart.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -84,12 +85,12 @@ pub(crate) fn unify_response_kinds(
     Ok(())
 }
 
-fn is_success(status: &str) -> bool {
-    status.starts_with('2')
+fn is_success(key: &str) -> bool {
+    Status::parse(key).is_some_and(Status::is_success)
 }
 
-fn is_error(status: &str) -> bool {
-    status.starts_with('4') || status.starts_with('5')
+fn is_error(key: &str) -> bool {
+    Status::parse(key).is_some_and(Status::is_error)
 }
 
 fn kind(response: &Value) -> Kind {

@@ -9,6 +9,7 @@ use super::operations::operation_addresses;
 use crate::error::{SpecError, Warning};
 use crate::pointer::Pointer;
 use crate::resolve;
+use crate::status::Status;
 
 /// The fields a Response Object may have (OpenAPI 3.0.3 section 4.7.17).
 const RESPONSE_FIELDS: &[&str] = &["description", "headers", "content", "links", "$ref"];
@@ -71,20 +72,9 @@ fn is_extension(key: &str) -> bool {
     key.starts_with("x-")
 }
 
-/// A key of a Responses Object as openapiv3 (and so progenitor) reads one: `default`, a status
-/// code from 100 to 999, or a range such as `4XX` (any case). openapiv3 skips any other key.
-fn is_status_key(key: &str) -> bool {
-    let bytes = key.as_bytes();
-    key == "default"
-        || (bytes.len() == 3
-            && bytes[0].is_ascii_digit()
-            && ((bytes[0] != b'0' && bytes[1].is_ascii_digit() && bytes[2].is_ascii_digit())
-                || key[1..].eq_ignore_ascii_case("XX")))
-}
-
-/// Drops the responses whose keys are neither statuses nor extensions: nothing can send them,
-/// openapiv3 skips them (so the client would not know them), and the server trait and the
-/// comparison would read them as responses.
+/// Drops the responses whose keys are neither statuses ([`Status::parse`]: HTTP's 100 to 599,
+/// `1XX` to `5XX`, `default`) nor extensions: nothing can send them, openapiv3 skips most of
+/// them (so the client would not know them), and the server trait cannot express them.
 fn drop_keys_that_are_not_statuses(
     operation: &mut Map<String, Value>,
     pointer: &Pointer,
@@ -94,7 +84,7 @@ fn drop_keys_that_are_not_statuses(
         return;
     };
     responses.retain(|key, _| {
-        let keep = is_extension(key) || is_status_key(key);
+        let keep = is_extension(key) || Status::parse(key).is_some();
         if !keep {
             warnings.push(Warning::new(
                 &pointer.key(key),
@@ -393,6 +383,8 @@ mod tests {
                 "x-note": "kept",
                 "z schema": {"type": "object"},
                 "60": {"description": "too short"},
+                "600": {"description": "not HTTP"},
+                "6XX": {"description": "not HTTP either"},
                 "4YY": {"description": "not a range"},
                 "4xx": {"description": "a range, as openapiv3 reads it"}
             }
@@ -402,7 +394,7 @@ mod tests {
             .map(|r| r.keys().collect())
             .unwrap_or_default();
         assert_eq!(keys, ["200", "4XX", "default", "x-note", "4xx"]);
-        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert_eq!(warnings.len(), 5, "{warnings:?}");
         assert_eq!(
             warnings[0].0.pointer.as_str(),
             "/paths/~1a/get/responses/z schema"

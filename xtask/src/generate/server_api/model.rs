@@ -6,6 +6,7 @@ use refactor_spec::Pointer;
 use refactor_spec::naming::{field_name, method_name, type_name};
 use refactor_spec::normalize::is_json_media_type;
 use refactor_spec::normalize::operations::{deref, operation_addresses};
+pub use refactor_spec::status::Status;
 use serde_json::{Map, Value};
 
 /// One operation of the API.
@@ -107,37 +108,6 @@ impl ResponseBody {
     }
 }
 
-/// A response key of the spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// One status code, e.g. `404`.
-    Code(u16),
-    /// A range such as `4XX` (the first digit).
-    Range(u8),
-    /// `default`.
-    Default,
-}
-
-impl Status {
-    fn parse(key: &str) -> Option<Self> {
-        if key == "default" {
-            return Some(Self::Default);
-        }
-        if let Ok(code) = key.parse::<u16>() {
-            return (100..=599).contains(&code).then_some(Self::Code(code));
-        }
-        match key.as_bytes() {
-            [digit @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => Some(Self::Range(digit - b'0')),
-            _ => None,
-        }
-    }
-
-    /// Whether a response with this key reports an error (4xx or 5xx).
-    pub fn is_error(self) -> bool {
-        matches!(self, Self::Code(400..=599) | Self::Range(4 | 5))
-    }
-}
-
 /// Reads every operation of `document`.
 pub fn operations(document: &Value) -> anyhow::Result<Vec<Operation>> {
     operation_addresses(document)
@@ -209,7 +179,8 @@ fn read_operation(
     };
     let mut responses = Vec::new();
     if let Some(Value::Object(entries)) = operation.get("responses") {
-        for (key, response) in entries {
+        // Extensions (`x-...`) are the only keys normalization leaves that are not statuses.
+        for (key, response) in entries.iter().filter(|(key, _)| !key.starts_with("x-")) {
             let at = pointer.key("responses").key(key);
             let status = Status::parse(key)
                 .ok_or_else(|| anyhow!("{at}: {key:?} is not a response code"))?;
