@@ -110,7 +110,8 @@ pub trait GoldLabelStore: Send + Sync + 'static {
     async fn import(&self, batch: &ImportBatch) -> Result<ImportReport, StoreError>;
 }
 
-/// Opens (creating and migrating) the store at `database_url`: `sqlite://PATH` or
+/// Opens (creating and migrating) the store at `database_url`: `sqlite://PATH` (or
+/// `sqlite::memory:`, a database of this process alone) or
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?PARAMS]` (also `postgresql://`).
 pub async fn open_store(
     database_url: &str,

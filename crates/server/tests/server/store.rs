@@ -308,3 +308,31 @@ async fn a_nul_character_is_stored_or_refused_without_a_trace(db: TestDatabase) 
         }
     }
 }
+
+#[tokio::test]
+async fn an_in_memory_sqlite_database_lives_as_long_as_its_store() {
+    let options = refactor_server::store::StoreOptions::default();
+    for url in ["sqlite::memory:", "SQLITE://?mode=memory"] {
+        let store = refactor_server::store::open_store(url, &options)
+            .await
+            .unwrap_or_else(|error| panic!("{url}: {error}"));
+        let labels = sample_labels(RUN, "acme", 3);
+        import(store.as_ref(), &labels).await.expect("import");
+        // More readers at once than one connection: every connection sees the one database.
+        let reads = futures::future::join_all((0..8).map(|_| read(store.as_ref(), RUN))).await;
+        for read in reads {
+            assert_eq!(read.as_ref(), Some(&labels), "{url}");
+        }
+    }
+    // Two stores are two databases.
+    let first = refactor_server::store::open_store("sqlite::memory:", &options)
+        .await
+        .expect("open");
+    let second = refactor_server::store::open_store("sqlite::memory:", &options)
+        .await
+        .expect("open");
+    import(first.as_ref(), &sample_labels(RUN, "acme", 1))
+        .await
+        .expect("import");
+    assert_eq!(read(second.as_ref(), RUN).await, None);
+}

@@ -7,9 +7,8 @@
 //! hold), and a replaced one (restored from a backup) is reopened.
 
 mod file;
+mod url;
 
-use std::path::Path;
-use std::str::FromStr;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -22,11 +21,10 @@ use sqlx::sqlite::{
 use uuid::Uuid;
 
 use super::rules::{self, LabelWrite, StoredIdentity};
-use super::{
-    GoldLabelStore, ImportReport, RunLabels, StoreError, StoreOptions, redacted, unavailable,
-};
+use super::{GoldLabelStore, ImportReport, RunLabels, StoreError, StoreOptions, unavailable};
 use crate::import::ImportBatch;
 use file::{DatabaseFile, FileIdentity, FileState};
+use url::SqliteUrl;
 
 /// How long SQLite waits on a lock held by another connection or process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
@@ -56,22 +54,26 @@ pub struct SqliteStore {
     reopened: AtomicU64,
 }
 
+/// sqlx's defaults for a pool of file connections, kept for them.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
 /// The low bits of [`SqliteStore`]'s version count writes, the bits above count reopened files.
 const WRITE_BITS: u32 = 40;
 
 impl SqliteStore {
-    /// Opens `sqlite://PATH`, creating the file and applying migrations.
+    /// Opens `sqlite://PATH`, creating the file and applying migrations; or, for
+    /// `sqlite::memory:`, a database that lives as long as the store.
     pub async fn open(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
-        let connect = SqliteConnectOptions::from_str(url)
-            .map_err(|_| StoreError::UnsupportedUrl(redacted(url)))?
+        let SqliteUrl { connect, in_memory } = SqliteUrl::parse(url)?;
+        let connect = connect
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let in_memory = connect.get_filename() == Path::new(":memory:");
         let file = (!in_memory).then(|| DatabaseFile::new(connect.get_filename()));
-        let pool = connect_and_migrate(&connect, options).await?;
+        let pool = connect_and_migrate(&connect, options, in_memory).await?;
         let identity = file.as_ref().map(DatabaseFile::identity).transpose()?;
         Ok(Self {
             // Reopening never creates: a missing file stays missing until it is restored.
@@ -106,7 +108,7 @@ impl SqliteStore {
                 let companions = file.companions();
                 pool.close().await;
                 file.remove_stale(&companions)?;
-                let reopened = connect_and_migrate(&self.connect, &self.options).await?;
+                let reopened = connect_and_migrate(&self.connect, &self.options, false).await?;
                 *self
                     .open
                     .write()
@@ -129,10 +131,15 @@ impl SqliteStore {
 async fn connect_and_migrate(
     connect: &SqliteConnectOptions,
     options: &StoreOptions,
+    in_memory: bool,
 ) -> Result<SqlitePool, StoreError> {
     let pool = SqlitePoolOptions::new()
         .max_connections(options.max_connections)
         .acquire_timeout(options.acquire_timeout)
+        // An in-memory database ends with its last connection: keep one, for good.
+        .min_connections(u32::from(in_memory))
+        .idle_timeout((!in_memory).then_some(IDLE_TIMEOUT))
+        .max_lifetime((!in_memory).then_some(MAX_LIFETIME))
         .connect_with(connect.clone())
         .await
         .map_err(unavailable)?;
