@@ -254,20 +254,27 @@ impl Standalone {
 
     /// Writes (or checks) generated `files` into the output directory.
     pub fn write_files(&self, files: &[OutputFile], mode: Mode) -> anyhow::Result<Vec<PathBuf>> {
-        let rerun = format!(
-            "cargo xtask codegen --spec {} --out {}{}",
-            self.input.spec.display(),
-            self.out.display(),
-            self.name
-                .as_ref()
-                .map(|n| format!(" --name {n}"))
-                .unwrap_or_default()
-        );
-        let changed = ensure_files(&self.out, files, mode, &rerun)?;
+        let changed = ensure_files(&self.out, files, mode, &self.command())?;
         if mode == Mode::Write {
             seed_lock_file(&self.out)?;
         }
         Ok(changed)
+    }
+
+    /// The command that generates this workspace, every option included.
+    pub fn command(&self) -> String {
+        let mut command = format!(
+            "cargo xtask codegen --spec {} --out {}",
+            self.input.spec.display(),
+            self.out.display()
+        );
+        if let Some(name) = &self.name {
+            command.push_str(&format!(" --name {name}"));
+        }
+        if let Some(overlay) = &self.input.overlay {
+            command.push_str(&format!(" --overlay {}", overlay.display()));
+        }
+        command
     }
 }
 
@@ -397,4 +404,32 @@ fn seed_lock_file(out: &Path) -> anyhow::Result<()> {
             .with_context(|| format!("failed to write {}", lock.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_repeats_every_option() {
+        let mut standalone = Standalone {
+            input: SpecInput {
+                spec: "specs/pets.yaml".into(),
+                label: "specs/pets.yaml".into(),
+                overlay: None,
+            },
+            out: "out/pets".into(),
+            name: None,
+        };
+        assert_eq!(
+            standalone.command(),
+            "cargo xtask codegen --spec specs/pets.yaml --out out/pets"
+        );
+        standalone.name = Some("pets".into());
+        standalone.input.overlay = Some("specs/pets-overlay.yaml".into());
+        assert_eq!(
+            standalone.command(),
+            "cargo xtask codegen --spec specs/pets.yaml --out out/pets --name pets --overlay specs/pets-overlay.yaml"
+        );
+    }
 }
