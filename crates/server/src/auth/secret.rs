@@ -44,28 +44,43 @@ pub fn load_or_create_secret(data_dir: &Path) -> Result<Vec<u8>, SecretError> {
         Ok(text) if text.trim().is_empty() => Err(SecretError::Empty(path)),
         Ok(text) => Ok(text.trim().as_bytes().to_vec()),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            let mut bytes = [0_u8; 32];
-            getrandom::fill(&mut bytes).map_err(|e| SecretError::Random(e.to_string()))?;
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let hex = random_hex()?;
+            // Written whole under a name of its own, then linked into place: the secret file
+            // appears complete or not at all, so a process starting at the same moment never
+            // reads it half written.
+            let draft = data_dir.join(format!(".{SECRET_FILE}.{}", random_hex()?));
             let mut options = OpenOptions::new();
             options.write(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            match options.open(&path) {
-                Ok(mut file) => {
-                    file.write_all(hex.as_bytes())
-                        .map_err(io("failed to write", &path))?;
-                    Ok(hex.into_bytes())
-                }
+            let written = options
+                .open(&draft)
+                .and_then(|mut file| file.write_all(hex.as_bytes()))
+                .map_err(io("failed to write", &draft));
+            let linked = written.and_then(|()| {
+                std::fs::hard_link(&draft, &path).map_err(io("failed to create", &path))
+            });
+            let _ = std::fs::remove_file(&draft);
+            match linked {
+                Ok(()) => Ok(hex.into_bytes()),
                 // Another process created it first: use theirs.
-                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(SecretError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::AlreadyExists =>
+                {
                     load_or_create_secret(data_dir)
                 }
-                Err(error) => Err(io("failed to create", &path)(error)),
+                Err(error) => Err(error),
             }
         }
         Err(error) => Err(io("failed to read", &path)(error)),
     }
+}
+
+/// 32 random bytes as 64 hex digits.
+fn random_hex() -> Result<String, SecretError> {
+    let mut bytes = [0_u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| SecretError::Random(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 #[cfg(test)]
@@ -87,6 +102,36 @@ mod tests {
                 .permissions()
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
+        }
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("read dir")
+            .map(|entry| entry.expect("entry").file_name())
+            .collect();
+        assert_eq!(left, [SECRET_FILE], "no draft is left behind");
+    }
+
+    #[test]
+    fn processes_starting_together_agree_on_one_secret() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let secrets: Vec<Result<Vec<u8>, String>> = std::thread::scope(|scope| {
+                let starts: Vec<_> = (0..8)
+                    .map(|_| scope.spawn(|| load_or_create_secret(dir.path())))
+                    .collect();
+                starts
+                    .into_iter()
+                    .map(|start| {
+                        start
+                            .join()
+                            .expect("no panic")
+                            .map_err(|error| error.to_string())
+                    })
+                    .collect()
+            });
+            let first = secrets[0].clone().expect("a secret");
+            for secret in &secrets {
+                assert_eq!(secret.as_ref(), Ok(&first));
+            }
         }
     }
 }
