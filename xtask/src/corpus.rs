@@ -180,10 +180,46 @@ fn cargo(manifest: &Path, target_dir: &Path, args: &[&str]) -> anyhow::Result<Re
     Ok(Err(interesting.join("\n")))
 }
 
+/// What the page says of the specs that were not generated, from their errors.
+fn refusals(plain: &[&CorpusResult]) -> String {
+    let refused: Vec<&str> = plain
+        .iter()
+        .filter_map(|result| match &result.outcome {
+            Outcome::NotGenerated(log) => Some(log.as_str()),
+            _ => None,
+        })
+        .collect();
+    if refused.is_empty() {
+        return "\n".to_owned();
+    }
+    let mut text = String::from(
+        "\nA spec that is not generated fails with a located error (file, line, JSON pointer, \
+         construct), quoted in its section below, and nothing is written.",
+    );
+    let unroutable = refused
+        .iter()
+        .filter(|log| log.contains("dropshot cannot route"))
+        .count();
+    if unroutable > 0 {
+        let _ = write!(
+            text,
+            " {unroutable} of {} put a literal path segment beside a variable one at the same \
+             position: dropshot's router takes one or the other at each position, so no trait can \
+             serve both, and dropping routes silently would not be faithful. The error says to \
+             resolve it with an overlay; the rows with `corpus-overlays/` show the rest of each API \
+             generated that way.",
+            refused.len()
+        );
+    }
+    text.push_str("\n\n");
+    text
+}
+
 /// The results as the Markdown page `docs/corpus.md`.
 pub fn render_markdown(results: &[CorpusResult], command: &str) -> String {
     let mut page = String::from(
-        "# Corpus results\n\nEvery spec of the public corpus (`../shared/specs/`, not copied into the project), \
+        "# Corpus results\n\nEvery spec of the public corpus (the directory `cargo xtask corpus` reads: \
+         `DIR`, else `$REFACTOR_SPEC_CORPUS`, else `../shared/specs/`; not copied into the project), \
          generated into a standalone workspace, built, and put through that workspace's own conformance test \
          (the trait's OpenAPI agrees with the spec under the shared comparison; every client call reaches its \
          endpoint on a stub server).\n\n",
@@ -232,14 +268,7 @@ pub fn render_markdown(results: &[CorpusResult], command: &str) -> String {
             overlaid.len()
         );
     }
-    page.push_str(
-        "\nA spec that is not generated fails with a located error (file, line, JSON pointer, construct) \
-         and nothing is written. Both such specs here put a literal path segment beside a variable one \
-         at the same position (`/collections/aliases` beside `/collections/{collection_name}`): \
-         dropshot's router takes one or the other at each position, so no trait can serve both, and \
-         dropping routes silently would not be faithful. The error says to resolve it with an overlay; \
-         the rows with `corpus-overlays/` show the rest of each API generated that way.\n\n",
-    );
+    page.push_str(&refusals(&plain));
     for result in results {
         if result.warnings.is_empty() && matches!(result.outcome, Outcome::Passes) {
             continue;
