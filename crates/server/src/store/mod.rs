@@ -145,19 +145,41 @@ impl Backend {
     }
 }
 
-/// `url` with any password replaced by `***`, for messages and logs.
+/// `url` with its passwords (in the user info, or a `password`/`sslpassword` query parameter)
+/// replaced by `***`, for messages and logs. A URL whose credentials cannot be told apart (a
+/// password with an unescaped `/`, `?` or `#` in it) shows only its scheme.
 pub fn redacted(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let Some((scheme, _)) = url.split_once(':') else {
+        return url.to_owned(); // No scheme: no credentials either.
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    let Some((userinfo, host)) = authority.rsplit_once('@') else {
-        return url.to_owned();
+    let hidden = || format!("{scheme}://*** (not shown: its credentials cannot be told apart)");
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return hidden();
     };
-    match userinfo.split_once(':') {
-        Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
-        None => url.to_owned(),
+    let has_user_info = !parsed.username().is_empty() || parsed.password().is_some();
+    if url.contains('@') && !has_user_info {
+        return hidden(); // An `@` outside the user info: part of a misplaced password.
+    }
+    let mut changed = false;
+    if parsed.password().is_some() {
+        changed = parsed.set_password(Some("***")).is_ok();
+    }
+    let is_secret = |key: &str| key.to_ascii_lowercase().contains("password");
+    if parsed.query_pairs().any(|(key, _)| is_secret(&key)) {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(key, value)| {
+                let value = if is_secret(&key) { "***".into() } else { value };
+                (key.into_owned(), value.into_owned())
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+        changed = true;
+    }
+    if changed {
+        parsed.to_string()
+    } else {
+        url.to_owned()
     }
 }
 
@@ -210,6 +232,24 @@ mod tests {
             "postgres://app:***@db/labels"
         );
         assert_eq!(redacted("sqlite://./refactor.db"), "sqlite://./refactor.db");
+        assert_eq!(redacted("sqlite::memory:"), "sqlite::memory:");
+        assert_eq!(
+            redacted("postgres://app@db/x?sslmode=require&password=s3cret"),
+            "postgres://app@db/x?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redacted("postgres://app@db/x?sslpassword=s3cret"),
+            "postgres://app@db/x?sslpassword=***"
+        );
+        for unescaped in [
+            "postgres://app:p#ss@db/x",
+            "postgres://app:12/ss@db/x",
+            "postgres://app:p?ss@db/x",
+        ] {
+            let shown = redacted(unescaped);
+            assert!(!shown.contains("ss@db"), "{unescaped} -> {shown}");
+            assert!(shown.starts_with("postgres://***"), "{shown}");
+        }
         let error = StoreError::UnsupportedUrl(redacted("mysql://root:hunter2@db/x")).to_string();
         assert!(!error.contains("hunter2"), "{error}");
     }
