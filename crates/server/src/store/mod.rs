@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use uuid::Uuid;
 
-pub use cache::CachedStore;
+pub use cache::{CachedStore, POLL_INTERVAL};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 

@@ -140,6 +140,17 @@ async fn serving_sqlite() -> Serving {
     }
 }
 
+/// A consistent copy of the SQLite database at `from`, written to `to`.
+async fn copy_database(from: &std::path::Path, to: &std::path::Path) {
+    let mut connection = sqlx::SqliteConnection::connect(&format!("sqlite://{}", from.display()))
+        .await
+        .expect("connect");
+    sqlx::query(&format!("VACUUM INTO '{}'", to.display()))
+        .execute(&mut connection)
+        .await
+        .expect("copy the database");
+}
+
 #[tokio::test]
 async fn a_deleted_database_file_is_503_until_it_is_restored() {
     let Serving {
@@ -154,15 +165,7 @@ async fn a_deleted_database_file_is_503_until_it_is_restored() {
     // A consistent copy to restore from, then the database goes away under the server.
     let database = dir.path().join("refactor.db");
     let backup = dir.path().join("backup.db");
-    let mut connection =
-        sqlx::SqliteConnection::connect(&format!("sqlite://{}", database.display()))
-            .await
-            .expect("connect");
-    sqlx::query(&format!("VACUUM INTO '{}'", backup.display()))
-        .execute(&mut connection)
-        .await
-        .expect("backup");
-    drop(connection);
+    copy_database(&database, &backup).await;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
     }
@@ -195,18 +198,8 @@ async fn a_replaced_database_file_is_served_from_the_new_file() {
     relabelled[0]["output_resource_name"] = serde_json::json!("replaced");
     crate::support::seed(replacement.as_ref(), &relabelled, &[]).await;
     drop(replacement);
-    let mut connection = sqlx::SqliteConnection::connect(&format!(
-        "sqlite://{}",
-        other.path().join("refactor.db").display()
-    ))
-    .await
-    .expect("connect");
     let staged = dir.path().join("staged.db");
-    sqlx::query(&format!("VACUUM INTO '{}'", staged.display()))
-        .execute(&mut connection)
-        .await
-        .expect("copy");
-    drop(connection);
+    copy_database(&other.path().join("refactor.db"), &staged).await;
     std::fs::rename(&staged, dir.path().join("refactor.db")).expect("replace");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
@@ -220,6 +213,82 @@ async fn a_replaced_database_file_is_served_from_the_new_file() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
+}
+
+#[tokio::test]
+async fn a_replacement_that_cannot_be_opened_is_503_and_its_journal_is_left_alone() {
+    let Serving {
+        dir,
+        server: _server,
+        labels,
+        url,
+        token,
+        ..
+    } = serving_sqlite().await;
+    let database = dir.path().join("refactor.db");
+    let backup = dir.path().join("backup.db");
+    copy_database(&database, &backup).await;
+
+    // A database from a newer build (a migration this one does not know) is moved over the
+    // file: every reopen fails its migrations.
+    let newer = dir.path().join("newer.db");
+    copy_database(&database, &newer).await;
+    let mut connection = sqlx::SqliteConnection::connect(&format!("sqlite://{}", newer.display()))
+        .await
+        .expect("connect");
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES (99999999, 'from a newer build', TRUE, x'00', 0)",
+    )
+    .execute(&mut connection)
+    .await
+    .expect("a migration from the future");
+    drop(connection);
+    std::fs::rename(&newer, &database).expect("replace");
+    assert_spec_error(&until_status(&url, &token, 503).await);
+
+    // Another process works on the new file meanwhile, its journal at `refactor.db-wal`: the
+    // retries that follow, every poll and request, must not take it for the old file's.
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", database.display()))
+        .await
+        .expect("connect");
+    for statement in [
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA wal_autocheckpoint = 0",
+        "CREATE TABLE notes (note TEXT)",
+        "INSERT INTO notes VALUES ('kept')",
+    ] {
+        sqlx::query(statement)
+            .execute(&mut other)
+            .await
+            .expect(statement);
+    }
+    let journal = dir.path().join("refactor.db-wal");
+    assert!(journal.exists(), "the other process journals");
+    for _ in 0..5 {
+        assert_spec_error(&until_status(&url, &token, 503).await);
+        tokio::time::sleep(refactor_server::store::POLL_INTERVAL).await;
+    }
+    // Its committed write is still in that journal (no checkpoint ran): a new reader sees it
+    // only if the journal is still the one it wrote.
+    let mut reader = sqlx::SqliteConnection::connect(&format!("sqlite://{}", database.display()))
+        .await
+        .expect("connect");
+    let note: Result<String, _> = sqlx::query_scalar("SELECT note FROM notes")
+        .fetch_one(&mut reader)
+        .await;
+    assert_eq!(
+        note.ok().as_deref(),
+        Some("kept"),
+        "a retry removed the journal of a file it had not opened"
+    );
+    drop((reader, other));
+
+    std::fs::rename(&backup, &database).expect("restore");
+    assert_eq!(
+        until_status(&url, &token, 200).await,
+        serde_json::json!(labels)
+    );
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@
 mod file;
 mod url;
 
+use std::path::PathBuf;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -47,8 +48,10 @@ pub struct SqliteStore {
     file: Option<DatabaseFile>,
     /// The pool and the identity of the file it opened.
     open: RwLock<(SqlitePool, Option<FileIdentity>)>,
-    /// Held while a replaced file is reopened, so it is reopened once.
-    reopening: tokio::sync::Mutex<()>,
+    /// Held while a replaced file is reopened, so it is reopened once. Between a failed attempt
+    /// and the next it holds the old pool's `-wal` and `-shm` not yet removed (`None` while the
+    /// old pool is open): they can be told apart only while its connections hold them.
+    reopening: tokio::sync::Mutex<Option<Vec<(PathBuf, FileIdentity)>>>,
     /// How many times a replaced file was reopened: part of the version, because another
     /// file's counter says nothing about what a cache took from this one.
     reopened: AtomicU64,
@@ -81,7 +84,7 @@ impl SqliteStore {
             options: *options,
             file,
             open: RwLock::new((pool, identity)),
-            reopening: tokio::sync::Mutex::new(()),
+            reopening: tokio::sync::Mutex::new(None),
             reopened: AtomicU64::new(0),
         })
     }
@@ -96,7 +99,7 @@ impl SqliteStore {
         match file.state(opened)? {
             FileState::Same => Ok(pool),
             FileState::Replaced(_) => {
-                let _reopening = self.reopening.lock().await;
+                let mut old_companions = self.reopening.lock().await;
                 let (pool, opened) = self.current();
                 let now = file.identity()?;
                 if opened == Some(now) {
@@ -104,16 +107,31 @@ impl SqliteStore {
                 }
                 // The old file's `-wal` and `-shm`, identified while its connections hold them,
                 // stay behind when they close (SQLite does not checkpoint a moved file); the
-                // new file must not read them as its own.
-                let companions = file.companions();
-                pool.close().await;
-                file.remove_stale(&companions)?;
+                // new file must not read them as its own. Once the old pool is closed, what
+                // appears at those paths belongs to someone else: a retry after a failed reopen
+                // removes only what the first attempt identified and could not remove.
+                let companions = match old_companions.take() {
+                    Some(left) => left,
+                    None => {
+                        let companions = file.companions();
+                        pool.close().await;
+                        companions
+                    }
+                };
+                let removed = file.remove_stale(&companions);
+                *old_companions = Some(if removed.is_ok() {
+                    Vec::new()
+                } else {
+                    companions
+                });
+                removed?;
                 let reopened = connect_and_migrate(&self.connect, &self.options, false).await?;
                 *self
                     .open
                     .write()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) =
                     (reopened.clone(), Some(now));
+                *old_companions = None;
                 self.reopened.fetch_add(1, Ordering::AcqRel);
                 Ok(reopened)
             }
