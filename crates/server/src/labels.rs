@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike as _, SecondsFormat, Utc};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use uuid::Uuid;
@@ -227,15 +227,27 @@ fn timestamp_field(
     }
 }
 
+/// A date-time as stored and served: in UTC, which must keep it within the four-digit years
+/// RFC 3339 can write (`0000-01-01T00:00:00+00:01` is 31 December of year -1 in UTC).
 fn parse_timestamp(name: &str, text: &str) -> Result<DateTime<Utc>, LabelError> {
-    DateTime::parse_from_rfc3339(text)
+    let at = DateTime::parse_from_rfc3339(text)
         .map(|at| at.with_timezone(&Utc))
         .map_err(|e| {
             LabelError::at(
                 &format!("/{name}"),
                 format!("{text:?} is not an RFC 3339 date-time: {e}"),
             )
-        })
+        })?;
+    if !(0..=9999).contains(&at.year()) {
+        return Err(LabelError::at(
+            &format!("/{name}"),
+            format!(
+                "{text:?} falls outside the years 0000 to 9999 in UTC, where it is served, and \
+                 RFC 3339 cannot write it there"
+            ),
+        ));
+    }
+    Ok(at)
 }
 
 /// JSON text without the whitespace between tokens; strings are copied untouched.
@@ -286,6 +298,23 @@ mod tests {
             r#"{"id":"6f9619ff-8b86-d011-b42d-00cf4fc964ff","account_id":"acme","run_id":"00000000-0000-0000-0000-0000000000a1","output_resource_name":"out","text_value":null,"created_at":"2026-01-01T00:00:00.500Z"}"#
         );
         assert_eq!(stored.account_id, "acme");
+    }
+
+    #[test]
+    fn timestamps_that_leave_four_digit_years_in_utc_are_refused() {
+        for (created_at, allowed) in [
+            ("0000-01-01T00:00:00Z", true),
+            ("9999-12-31T23:59:59.999999999Z", true),
+            ("0000-01-01T00:00:00+00:01", false),
+            ("9999-12-31T23:59:00-00:01", false),
+        ] {
+            let text = label("").replace("2026-01-01T01:00:00.5+01:00", created_at);
+            let stored = stored_label(&raw(&text));
+            assert_eq!(stored.is_ok(), allowed, "{created_at}: {stored:?}");
+            if let Err(error) = stored {
+                assert_eq!(error.field, "/created_at");
+            }
+        }
     }
 
     #[test]
