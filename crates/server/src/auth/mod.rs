@@ -6,6 +6,7 @@
 //! key (algorithm confusion) gets through. `exp` is required, `nbf` honoured, and issuer and
 //! audience are enforced when configured.
 
+mod pem;
 mod secret;
 mod tokens;
 
@@ -74,10 +75,12 @@ pub enum KeyError {
         source: std::io::Error,
     },
     /// The file is not an RSA or EC public key in PEM.
-    #[error("{path} is not an RSA or EC (P-256) public key in PEM form")]
+    #[error("{path} is not an RSA or EC (P-256) public key in PEM form: {reason}")]
     NotAPublicKey {
         /// The file.
         path: String,
+        /// What it is instead.
+        reason: &'static str,
     },
     /// The HMAC secret is unusable.
     #[error("the JWT secret is unusable: {0}")]
@@ -98,13 +101,22 @@ impl Authenticator {
             path: shown.clone(),
             source,
         })?;
+        if let Some(reason) = pem::unusable_public_key(&pem) {
+            return Err(KeyError::NotAPublicKey {
+                path: shown,
+                reason,
+            });
+        }
         if let Ok(key) = DecodingKey::from_rsa_pem(&pem) {
             return Ok(Self::new(key, Algorithm::RS256, claims));
         }
         if let Ok(key) = DecodingKey::from_ec_pem(&pem) {
             return Ok(Self::new(key, Algorithm::ES256, claims));
         }
-        Err(KeyError::NotAPublicKey { path: shown })
+        Err(KeyError::NotAPublicKey {
+            path: shown,
+            reason: "neither jsonwebtoken's RSA nor its EC reader takes it",
+        })
     }
 
     fn new(key: DecodingKey, algorithm: Algorithm, claims: &ClaimRequirements) -> Self {
