@@ -5,11 +5,12 @@
 //! quieter level costs nothing per request (dropshot's own logger filters after queueing). The
 //! writer formats plain text into a buffer that is flushed when full and at least every
 //! [`FLUSH_INTERVAL`], so a busy server makes few system calls and a quiet one still shows each
-//! line promptly. If the writer falls behind, records are dropped and the drop is reported in the
-//! log, never silently.
+//! line promptly; when the server stops and drops its logger, the queue is written out and the
+//! buffer flushed, so the last requests' lines are not lost. If the writer falls behind,
+//! records are dropped and the drop is reported in the log, never silently.
 
 use std::io::{self, BufWriter, Stderr, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use slog::{Drain, Level, Logger, o};
@@ -39,7 +40,8 @@ pub fn server_logger(level: Level) -> Logger {
     )
 }
 
-/// Buffered stderr that a background thread flushes every [`FLUSH_INTERVAL`].
+/// Buffered stderr that a background thread flushes every [`FLUSH_INTERVAL`], and that flushes
+/// itself when dropped (the thread holds it weakly, then ends).
 #[derive(Clone)]
 struct FlushedStderr(Arc<Mutex<BufWriter<Stderr>>>);
 
@@ -49,14 +51,17 @@ impl FlushedStderr {
             64 * 1024,
             io::stderr(),
         ))));
-        let flusher = writer.clone();
+        let flusher: Weak<_> = Arc::downgrade(&writer.0);
         // If the thread cannot start, lines still go out whenever the buffer fills.
         let _ = std::thread::Builder::new()
             .name("refactor-log-flush".to_owned())
             .spawn(move || {
                 loop {
                     std::thread::sleep(FLUSH_INTERVAL);
-                    if let Ok(mut buffer) = flusher.0.lock() {
+                    let Some(buffer) = flusher.upgrade() else {
+                        return; // The logger is gone; dropping the buffer flushed it.
+                    };
+                    if let Ok(mut buffer) = buffer.lock() {
                         let _ = buffer.flush();
                     }
                 }

@@ -66,3 +66,54 @@ fn an_unknown_scheme_names_the_ones_that_work() {
         "the password leaked: {message}"
     );
 }
+
+#[tokio::test]
+async fn a_server_stopped_by_sigterm_logs_every_request_it_served() {
+    use std::io::{BufRead as _, BufReader, Read as _};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_refactor-server"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--log-level", "info"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start refactor-server serve");
+    let mut stdout = BufReader::new(server.stdout.take().expect("piped stdout"));
+    let mut stderr = server.stderr.take().expect("piped stderr");
+    let logged = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut listening = String::new();
+    stdout.read_line(&mut listening).expect("read stdout");
+    let base_url = listening
+        .strip_prefix("listening on ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the server did not start: {listening:?}"))
+        .to_owned();
+
+    let requests = 5;
+    for _ in 0..requests {
+        let status = reqwest::get(format!(
+            "{base_url}/v1/run/{}/gold-labels",
+            uuid::Uuid::nil()
+        ))
+        .await
+        .expect("request")
+        .status();
+        assert_eq!(status, 401);
+    }
+    // At once, well within the log's flush interval.
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    assert!(server.wait().expect("wait").success(), "a clean stop");
+    let log = logged.join().expect("stderr reader");
+    assert_eq!(log.matches("request completed").count(), requests, "{log}");
+}
