@@ -154,17 +154,26 @@ impl Target {
         self.assert_client_error(self.client().list_run_gold_labels(&run).await, 404);
     }
 
-    /// A malformed id is refused in the spec's error shape, not dropshot's.
+    /// A malformed id is refused in the spec's error shape, not dropshot's; so are the forms
+    /// of a UUID other than the hyphenated one `format: uuid` means (which `Uuid` would read).
     pub async fn assert_malformed_id_refused(&self) {
-        let raw = self.raw_get("not-a-uuid", Some(&self.bearer())).await;
-        assert_eq!(raw.status, 400, "raw body: {}", raw.body);
-        // The spec documents no 400; its error body is the one every error uses.
-        self.assert_valid("404", &raw.body);
-        assert!(
-            raw.body["error"].as_str().is_some_and(|e| !e.is_empty()),
-            "{}",
-            raw.body
-        );
+        let id = "0d3e0000-0000-4000-8000-000000000001";
+        for malformed in [
+            "not-a-uuid".to_owned(),
+            id.replace('-', ""),
+            format!("{{{id}}}"),
+            format!("urn:uuid:{id}"),
+        ] {
+            let raw = self.raw_get(&malformed, Some(&self.bearer())).await;
+            assert_eq!(raw.status, 400, "{malformed}: raw body: {}", raw.body);
+            // The spec documents no 400; its error body is the one every error uses.
+            self.assert_valid("404", &raw.body);
+            assert!(
+                raw.body["error"].as_str().is_some_and(|e| !e.is_empty()),
+                "{}",
+                raw.body
+            );
+        }
     }
 
     fn assert_valid(&self, status: &str, body: &Value) {

@@ -250,6 +250,7 @@ fn parameter_struct(
             } else {
                 quote! { ::std::option::Option<#ty> }
             };
+            let strict_uuid = hyphenated_uuid_attribute(&ty);
             let field = format_ident!("{}", param.field);
             let rename = (param.field != param.name).then(|| {
                 let wire = &param.name;
@@ -262,6 +263,7 @@ fn parameter_struct(
             Ok(quote! {
                 #doc
                 #rename
+                #strict_uuid
                 pub #field: #ty,
             })
         })
@@ -273,6 +275,19 @@ fn parameter_struct(
             #(#fields)*
         }
     })
+}
+
+/// The attribute that reads a `format: uuid` parameter only in its hyphenated form, for a field
+/// of type `ty` (`None` for any other type). See `hyphenated_uuid` in the runtime.
+fn hyphenated_uuid_attribute(ty: &TokenStream) -> Option<TokenStream> {
+    let spelled = ty.to_string();
+    if spelled == quote!(::uuid::Uuid).to_string() {
+        Some(quote! { #[serde(deserialize_with = "hyphenated_uuid::required")] })
+    } else if spelled == quote!(::std::option::Option<::uuid::Uuid>).to_string() {
+        Some(quote! { #[serde(default, deserialize_with = "hyphenated_uuid::optional")] })
+    } else {
+        None
+    }
 }
 
 /// How a response's status is spelled in Rust.

@@ -143,6 +143,42 @@ pub fn runtime_items() -> TokenStream {
             );
             Ok(response)
         }
+
+        /// `format: uuid` parameters read only in the hyphenated form RFC 9562 writes and JSON
+        /// Schema's `uuid` format requires: `Uuid`'s own parser also takes 32 bare hex digits,
+        /// braces and `urn:uuid:`, which the spec does not allow (and a client could not rely on).
+        #[allow(dead_code, reason = "not every API has a uuid parameter")]
+        mod hyphenated_uuid {
+            type Text<'de> = ::std::borrow::Cow<'de, str>;
+
+            pub fn required<'de, D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<::uuid::Uuid, D::Error> {
+                let text = <Text<'de> as ::serde::Deserialize>::deserialize(deserializer)?;
+                parse(&text).map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+
+            pub fn optional<'de, D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<::std::option::Option<::uuid::Uuid>, D::Error> {
+                let text = <::std::option::Option<Text<'de>> as ::serde::Deserialize>::deserialize(
+                    deserializer,
+                )?;
+                text.map(|text| parse(&text))
+                    .transpose()
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+
+            fn parse(text: &str) -> ::std::result::Result<::uuid::Uuid, ::std::string::String> {
+                // Of the forms `Uuid` reads, only the hyphenated one has 36 characters.
+                if text.len() != 36 {
+                    return Err(format!(
+                        "{text:?} is not a UUID in its hyphenated form (8-4-4-4-12 hex digits)"
+                    ));
+                }
+                ::uuid::Uuid::try_parse(text).map_err(|error| format!("{text:?} is not a UUID: {error}"))
+            }
+        }
     }
 }
 
