@@ -9,7 +9,7 @@
 use std::str::FromStr;
 
 use async_trait::async_trait;
-use chrono::{DateTime, SubsecRound as _, Utc};
+use chrono::{DateTime, SubsecRound as _, Timelike as _, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use sqlx::Row as _;
@@ -75,11 +75,23 @@ impl PostgresStore {
 
 /// The timestamp PostgreSQL stores (microseconds, truncated so that equal stored times are in the
 /// same second) and the nanoseconds within the second that order labels exactly.
+///
+/// `timestamptz` has no leap seconds: `23:59:60.5` would be stored as `00:00:00.5` of the next
+/// day and sort among its labels. It is stored as the last microsecond of its minute instead,
+/// where its nanoseconds (10⁹ and more) put it after every other label of that second, as on
+/// SQLite.
 fn stored_time(created_at: DateTime<Utc>) -> (DateTime<Utc>, i32) {
     let nanos = created_at.timestamp_subsec_nanos();
+    let stored = if nanos >= 1_000_000_000 {
+        created_at
+            .with_nanosecond(999_999_999)
+            .unwrap_or(created_at)
+    } else {
+        created_at
+    };
     // Below 2·10⁹ (a leap second's nanoseconds included), so it fits.
     (
-        created_at.trunc_subsecs(6),
+        stored.trunc_subsecs(6),
         i32::try_from(nanos).unwrap_or(i32::MAX),
     )
 }

@@ -91,10 +91,14 @@ async fn labels_come_back_by_created_at_to_the_nanosecond_then_by_id(db: TestDat
         label(4, "2026-01-01T00:00:00Z"),
         label(2, "1969-12-31T23:59:59.999999999Z"),
         label(1, "0000-01-01T00:00:00Z"),
+        // A leap second lies between the last instant of its minute and the next minute.
+        label(12, "2017-01-01T00:00:00.2Z"),
+        label(11, "2016-12-31T23:59:60.5Z"),
+        label(10, "2016-12-31T23:59:59.9999995Z"),
     ];
     import(store.as_ref(), &labels).await.expect("import");
     let served = read(store.as_ref(), RUN).await.expect("the run exists");
-    let expected: Vec<String> = [1_u128, 2, 3, 4, 6, 5, 7, 8, 9]
+    let expected: Vec<String> = [1_u128, 2, 10, 11, 12, 3, 4, 6, 5, 7, 8, 9]
         .iter()
         .map(|id| Uuid::from_u128(*id).to_string())
         .collect();
