@@ -57,10 +57,6 @@ pub struct SqliteStore {
     reopened: AtomicU64,
 }
 
-/// sqlx's defaults for a pool of file connections, kept for them.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
-const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
-
 /// The low bits of [`SqliteStore`]'s version count writes, the bits above count reopened files.
 const WRITE_BITS: u32 = 40;
 
@@ -151,13 +147,17 @@ async fn connect_and_migrate(
     options: &StoreOptions,
     in_memory: bool,
 ) -> Result<SqlitePool, StoreError> {
-    let pool = SqlitePoolOptions::new()
+    let mut pool = SqlitePoolOptions::new()
         .max_connections(options.max_connections)
-        .acquire_timeout(options.acquire_timeout)
+        .acquire_timeout(options.acquire_timeout);
+    if in_memory {
         // An in-memory database ends with its last connection: keep one, for good.
-        .min_connections(u32::from(in_memory))
-        .idle_timeout((!in_memory).then_some(IDLE_TIMEOUT))
-        .max_lifetime((!in_memory).then_some(MAX_LIFETIME))
+        pool = pool
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None);
+    }
+    let pool = pool
         .connect_with(connect.clone())
         .await
         .map_err(unavailable)?;
