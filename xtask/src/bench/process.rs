@@ -74,9 +74,16 @@ impl Server {
     }
 
     pub(super) fn stop(mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
+        // SIGTERM, so that the server stops as in production, through the shell's `kill`
+        // (minimal systems may have no kill binary); SIGKILL when that cannot be sent, rather
+        // than waiting forever on a server that was never told to stop.
+        let terminated = Command::new("sh")
+            .args(["-c", &format!("kill -TERM {}", self.child.id())])
+            .status()
+            .is_ok_and(|status| status.success());
+        if !terminated {
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
     }
 }
