@@ -1,6 +1,12 @@
 //! The keys of a Responses Object: one definition of what is a status, shared by the normalizer
 //! (which drops every other key but extensions, with a warning) and the generators.
 
+/// Whether `key` is a specification extension (`x-...`), which may stand beside the statuses
+/// of a Responses Object (and the fields of any object) without being one.
+pub fn is_extension(key: &str) -> bool {
+    key.starts_with("x-")
+}
+
 /// A response key: an HTTP status code, a range of them, or `default`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

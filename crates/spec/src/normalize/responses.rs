@@ -9,7 +9,7 @@ use super::operations::operation_addresses;
 use crate::error::{SpecError, Warning};
 use crate::pointer::Pointer;
 use crate::resolve;
-use crate::status::Status;
+use crate::status::{Status, is_extension};
 
 /// The fields a Response Object may have (OpenAPI 3.0.3 section 4.7.17).
 const RESPONSE_FIELDS: &[&str] = &["description", "headers", "content", "links", "$ref"];
@@ -65,11 +65,6 @@ pub(crate) fn repair_responses(
         }
     }
     Ok(())
-}
-
-/// `x-...`: a specification extension, not a response.
-fn is_extension(key: &str) -> bool {
-    key.starts_with("x-")
 }
 
 /// Drops the responses whose keys are neither statuses ([`Status::parse`]: HTTP's 100 to 599,
@@ -166,7 +161,7 @@ fn repair_response(
     }
     let unknown: Vec<String> = fields
         .keys()
-        .filter(|key| !key.starts_with("x-") && !RESPONSE_FIELDS.contains(&key.as_str()))
+        .filter(|key| !is_extension(key) && !RESPONSE_FIELDS.contains(&key.as_str()))
         .cloned()
         .collect();
     for key in unknown {

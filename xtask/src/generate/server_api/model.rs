@@ -7,6 +7,7 @@ use refactor_spec::naming::{field_name, method_name, type_name};
 use refactor_spec::normalize::is_json_media_type;
 use refactor_spec::normalize::operations::{deref, operation_addresses};
 pub use refactor_spec::status::Status;
+use refactor_spec::status::is_extension;
 use serde_json::{Map, Value};
 
 /// One operation of the API.
@@ -179,8 +180,8 @@ fn read_operation(
     };
     let mut responses = Vec::new();
     if let Some(Value::Object(entries)) = operation.get("responses") {
-        // Extensions (`x-...`) are the only keys normalization leaves that are not statuses.
-        for (key, response) in entries.iter().filter(|(key, _)| !key.starts_with("x-")) {
+        // Extensions are the only keys normalization leaves that are not statuses.
+        for (key, response) in entries.iter().filter(|(key, _)| !is_extension(key)) {
             let at = pointer.key("responses").key(key);
             let status = Status::parse(key)
                 .ok_or_else(|| anyhow!("{at}: {key:?} is not a response code"))?;
