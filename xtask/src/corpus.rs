@@ -3,7 +3,7 @@
 //!
 //! The corpus is not copied into the project: it is read from `DIR`, `REFACTOR_SPEC_CORPUS`, or
 //! `../shared/specs`. Workspaces go under `target/corpus/`, built with one shared target
-//! directory so the libraries compile once.
+//! directory so the libraries compile once; each spec's own artifacts are removed after its run.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -142,6 +142,11 @@ fn run_one(
             Ok(()) => Outcome::Passes,
         },
     };
+    // The spec's own crates are of no use to the next spec (the libraries stay): removing them
+    // keeps the shared target directory at one spec's size, not the corpus's (tens of GB).
+    if let Err(log) = cargo(&manifest, target_dir, &["clean", "--workspace"])? {
+        eprintln!("corpus: could not remove {name}'s build artifacts (continuing): {log}");
+    }
     Ok(CorpusResult {
         file,
         warnings,
@@ -157,6 +162,9 @@ fn cargo(manifest: &Path, target_dir: &Path, args: &[&str]) -> anyhow::Result<Re
         .arg("--manifest-path")
         .arg(manifest)
         .env("CARGO_TARGET_DIR", target_dir)
+        // One-shot builds: incremental caches and debug info would only cost disk and link time.
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
         .output()
         .with_context(|| format!("failed to run cargo {}", args.join(" ")))?;
     if output.status.success() {

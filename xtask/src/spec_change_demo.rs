@@ -97,7 +97,9 @@ fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Command {
     command
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target_dir);
+        .env("CARGO_TARGET_DIR", target_dir)
+        // A scratch copy built once: incremental caches would only cost disk.
+        .env("CARGO_INCREMENTAL", "0");
     command
 }
 

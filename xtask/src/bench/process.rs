@@ -28,8 +28,10 @@ impl Server {
     ) -> anyhow::Result<Self> {
         let port = free_port()?;
         let bind = format!("127.0.0.1:{port}");
-        let log =
-            std::fs::File::create(std::env::temp_dir().join(format!("bench-server-{port}.log")))?;
+        // In the data dir, which the bench removes: under load at `info` it grows by gigabytes.
+        let log_path = Path::new(data_dir).join(format!("server-{port}.log"));
+        let log = std::fs::File::create(&log_path)
+            .with_context(|| format!("failed to create {}", log_path.display()))?;
         let mut command = Command::new(binary);
         command.args([
             "serve",
@@ -43,7 +45,7 @@ impl Server {
         if let Some(database) = database {
             command.args(["--database", database]);
         }
-        let child = command
+        let mut child = command
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -55,7 +57,10 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        bail!("refactor-server did not start listening on {bind}")
+        let _ = child.kill();
+        let _ = child.wait();
+        let said = std::fs::read_to_string(&log_path).unwrap_or_default();
+        bail!("refactor-server did not start listening on {bind}; it said:\n{said}")
     }
 
     pub(super) fn reset_peak_rss(&self) {

@@ -71,11 +71,11 @@ pub(super) fn server_section(
 ) -> anyhow::Result<String> {
     ensure_wrk()?;
     let server_binary = root.join("target/release/refactor-server");
-    let data = tempdir("bench-server")?;
+    let data = ScratchDir::new("bench-server")?;
     let sizes = [10_u32, 100, 1_000, 10_000];
-    let dataset = data.join("labels.json");
+    let dataset = data.path().join("labels.json");
     std::fs::write(&dataset, serde_json::to_vec(&dataset_json(&sizes))?)?;
-    let data_arg = data.display().to_string();
+    let data_arg = data.path().display().to_string();
     let token = sign_token(&server_binary, &data_arg)?;
 
     let mut text = String::from(
@@ -164,7 +164,6 @@ pub(super) fn server_section(
         );
     }
     text.push('\n');
-    let _ = std::fs::remove_dir_all(&data);
     checks.push(Check {
         target: "peak RSS <= 64 MiB".into(),
         measured: format!("{peak_rss:.1} MiB"),
@@ -218,11 +217,28 @@ pub(super) fn import(
     Ok(())
 }
 
-pub(super) fn tempdir(name: &str) -> anyhow::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+/// A fresh directory under the system's temp dir for one section's data and server logs
+/// (gigabytes at the `info` level under load), removed when dropped, also when the bench fails.
+pub(super) struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    pub(super) fn new(name: &str) -> anyhow::Result<Self> {
+        let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("failed to create {}", dir.display()))?;
+        Ok(Self(dir))
+    }
+
+    pub(super) fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn uuid_of(n: u32) -> String {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::load::{ensure_wrk, measure};
 use super::process::Server;
-use super::server::{dataset_json, import, run_url, sign_token, tempdir};
+use super::server::{ScratchDir, dataset_json, import, run_url, sign_token};
 use super::{Check, Plan};
 
 /// The fewest requests a soak must serve.
@@ -26,10 +26,10 @@ pub(super) fn soak_section(
 ) -> anyhow::Result<String> {
     ensure_wrk()?;
     let binary = root.join("target/release/refactor-server");
-    let data = tempdir("bench-soak")?;
-    let dataset = data.join("labels.json");
+    let data = ScratchDir::new("bench-soak")?;
+    let dataset = data.path().join("labels.json");
     std::fs::write(&dataset, serde_json::to_vec(&dataset_json(&[100]))?)?;
-    let data_arg = data.display().to_string();
+    let data_arg = data.path().display().to_string();
     import(&binary, &data_arg, None, &dataset)?;
     let token = sign_token(&binary, &data_arg)?;
 
@@ -55,7 +55,7 @@ pub(super) fn soak_section(
     done.store(true, Ordering::Release);
     let _ = sampler.join();
     server.stop();
-    let _ = std::fs::remove_dir_all(&data);
+    drop(data);
     let load = load?;
 
     let samples = samples.lock().map(|s| s.clone()).unwrap_or_default();
