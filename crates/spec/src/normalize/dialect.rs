@@ -253,22 +253,16 @@ fn drop_union_default(
     }
 }
 
-/// `anyOf`/`oneOf: [X, {nullable: true}]` (a common 3.0 idiom for an optional reference) ->
+/// `anyOf`/`oneOf: [X, {nullable: true}]` (a common 3.0 idiom for an optional reference) and
+/// its 3.1 form `[X, {type: "null"}]` (pydantic and FastAPI write it for every `Optional`) ->
 /// `allOf: [X], nullable: true`, the form typify reads as `Option<X>`.
 fn rewrite_nullable_alternative(schema: &mut Map<String, Value>, component_root: bool) {
     for keyword in ["anyOf", "oneOf"] {
         let Some(Value::Array(alternatives)) = schema.get(keyword) else {
             continue;
         };
-        let is_null_only = |alternative: &Value| {
-            alternative.get("nullable") == Some(&Value::Bool(true))
-                && alternative.as_object().is_some_and(|a| {
-                    a.keys()
-                        .all(|k| k == "nullable" || k == "description" || k == "title")
-                })
-        };
         let (nulls, others): (Vec<Value>, Vec<Value>) =
-            alternatives.iter().cloned().partition(|a| is_null_only(a));
+            alternatives.iter().cloned().partition(is_null_only);
         if nulls.is_empty() || others.is_empty() || (component_root && others.len() > 1) {
             continue;
         }
@@ -284,12 +278,35 @@ fn rewrite_nullable_alternative(schema: &mut Map<String, Value>, component_root:
     }
 }
 
+/// A schema that accepts only null: `{nullable: true}` (3.0), `{type: "null"}` or
+/// `{type: ["null"]}` (3.1), with nothing else but a description or title.
+fn is_null_only(schema: &Value) -> bool {
+    let Some(schema) = schema.as_object() else {
+        return false;
+    };
+    let null_type = match schema.get("type") {
+        None => schema.get("nullable") == Some(&Value::Bool(true)),
+        Some(Value::String(name)) => name == "null",
+        Some(Value::Array(names)) => names.iter().all(|name| name == "null") && !names.is_empty(),
+        Some(_) => false,
+    };
+    null_type
+        && schema
+            .keys()
+            .all(|k| matches!(k.as_str(), "nullable" | "type" | "description" | "title"))
+}
+
 /// `type: [T, "null"]` -> `type: T, nullable: true`; several non-null types become an `anyOf`.
+/// `type: "null"` alone (outside a union, where it is an optional's null alternative) has no
+/// 3.0 form.
 fn rewrite_type_array(pointer: &Pointer, schema: &mut Map<String, Value>) -> Result<(), SpecError> {
+    let type_pointer = pointer.key("type");
+    if schema.get("type").and_then(Value::as_str) == Some("null") {
+        return Err(only_null(&type_pointer));
+    }
     let Some(Value::Array(types)) = schema.get("type") else {
         return Ok(());
     };
-    let type_pointer = pointer.key("type");
     let mut names = Vec::with_capacity(types.len());
     for (index, entry) in types.iter().enumerate() {
         match entry.as_str() {
@@ -307,13 +324,7 @@ fn rewrite_type_array(pointer: &Pointer, schema: &mut Map<String, Value>) -> Res
     names.retain(|name| name != "null");
     schema.remove("type");
     match names.as_slice() {
-        [] => {
-            return Err(SpecError::unsupported(
-                &type_pointer,
-                "type: [\"null\"]",
-                "a schema that only accepts null has no OpenAPI 3.0 form",
-            ));
-        }
+        [] => return Err(only_null(&type_pointer)),
         [single] => {
             schema.insert("type".to_owned(), Value::String(single.clone()));
         }
@@ -334,6 +345,15 @@ fn rewrite_type_array(pointer: &Pointer, schema: &mut Map<String, Value>) -> Res
         schema.insert("nullable".to_owned(), Value::Bool(true));
     }
     Ok(())
+}
+
+fn only_null(type_pointer: &Pointer) -> SpecError {
+    SpecError::unsupported(
+        type_pointer,
+        "type: \"null\"",
+        "a schema that only accepts null has no OpenAPI 3.0 form (as one alternative of an \
+         `anyOf`/`oneOf` it makes the union nullable)",
+    )
 }
 
 /// `const: v` -> `enum: [v]`.
@@ -524,6 +544,32 @@ mod tests {
         assert_eq!(
             schema,
             json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn any_of_a_type_or_the_null_type_becomes_nullable() {
+        for null_type in [json!({"type": "null"}), json!({"type": ["null"]})] {
+            let (schema, _) = rewrite(json!({"properties": {"a": {
+                "anyOf": [{"type": "string"}, null_type.clone()]
+            }}}))
+            .expect("rewrite");
+            assert_eq!(
+                schema["properties"]["a"],
+                json!({"allOf": [{"type": "string"}], "nullable": true}),
+                "{null_type}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_null_type_alone_names_its_pointer() {
+        let error =
+            rewrite(json!({"properties": {"a": {"type": "null"}}})).expect_err("refused");
+        let problem = error.problem().expect("located");
+        assert_eq!(
+            problem.pointer.as_str(),
+            "/components/schemas/S/properties/a/type"
         );
     }
 
