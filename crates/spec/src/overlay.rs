@@ -111,7 +111,9 @@ fn document_order(pointer: &str) -> Vec<(Option<usize>, &str)> {
         .collect()
 }
 
-/// Merges `update` into `node`: objects key by key (recursively), arrays by appending.
+/// Merges `update` into `node`: objects key by key (recursively), arrays by appending, also
+/// arrays inside a merged object (an update that lists one more parameter adds it; replacing
+/// the operation's whole list would drop the others without a word).
 fn merge(node: &mut Value, update: &Value) {
     match (node, update) {
         (Value::Object(node), Value::Object(update)) => merge_objects(node, update),
@@ -125,6 +127,7 @@ fn merge_objects(node: &mut Map<String, Value>, update: &Map<String, Value>) {
     for (key, value) in update {
         match node.get_mut(key) {
             Some(existing @ Value::Object(_)) if value.is_object() => merge(existing, value),
+            Some(existing @ Value::Array(_)) if value.is_array() => merge(existing, value),
             _ => {
                 node.insert(key.clone(), value.clone());
             }
@@ -196,6 +199,20 @@ mod tests {
         .expect("applied");
         assert_eq!(document["tags"], json!([{"name": "x"}, {"name": "y"}]));
         assert!(document["paths"]["/a"].get("put").is_none());
+    }
+
+    #[test]
+    fn update_appends_to_arrays_inside_the_target() {
+        let mut document = json!({"paths": {"/a": {"get": {"parameters": [{"name": "q"}]}}}});
+        apply_overlay(
+            &mut document,
+            &overlay(json!([{"target": "$.paths['/a'].get", "update": {"parameters": [{"name": "limit"}]}}])),
+        )
+        .expect("applied");
+        assert_eq!(
+            document["paths"]["/a"]["get"]["parameters"],
+            json!([{"name": "q"}, {"name": "limit"}])
+        );
     }
 
     #[test]
