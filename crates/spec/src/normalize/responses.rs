@@ -25,7 +25,7 @@ pub(crate) fn repair_responses(
         let Some(Value::Object(operation)) = document.pointer_mut(address.pointer.as_str()) else {
             continue;
         };
-        drop_cookie_parameters(operation, &address.pointer, warnings);
+        drop_cookie_parameters(&snapshot, operation, &address.pointer, warnings);
         let responses_pointer = address.pointer.key("responses");
         drop_keys_that_are_not_statuses(operation, &responses_pointer, warnings);
         let has_responses = operation
@@ -91,7 +91,9 @@ fn drop_keys_that_are_not_statuses(
     });
 }
 
+/// Drops cookie parameters, also those reached through a `$ref` (read in `document`).
 fn drop_cookie_parameters(
+    document: &Value,
     operation: &mut Map<String, Value>,
     pointer: &Pointer,
     warnings: &mut Vec<Warning>,
@@ -101,7 +103,10 @@ fn drop_cookie_parameters(
     };
     let mut index = 0;
     parameters.retain(|parameter| {
-        let keep = parameter.get("in").and_then(Value::as_str) != Some("cookie");
+        let keep = resolve::through_references(document, parameter)
+            .get("in")
+            .and_then(Value::as_str)
+            != Some("cookie");
         if !keep {
             warnings.push(Warning::new(
                 &pointer.key("parameters").index(index),
@@ -326,6 +331,22 @@ mod tests {
             document["paths"]["/a"]["get"]["parameters"],
             json!([{"name": "q", "in": "query"}])
         );
+        assert_eq!(
+            warnings[0].0.pointer.as_str(),
+            "/paths/~1a/get/parameters/0"
+        );
+    }
+
+    #[test]
+    fn cookie_parameters_reached_through_a_reference_are_dropped() {
+        let (document, warnings) = repaired(json!({
+            "paths": {"/a": {"get": {
+                "parameters": [{"$ref": "#/components/parameters/Session"}],
+                "responses": {"200": {"description": "ok"}}
+            }}},
+            "components": {"parameters": {"Session": {"name": "s", "in": "cookie"}}}
+        }));
+        assert!(document["paths"]["/a"]["get"].get("parameters").is_none());
         assert_eq!(
             warnings[0].0.pointer.as_str(),
             "/paths/~1a/get/parameters/0"
