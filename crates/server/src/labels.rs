@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Datelike as _, SecondsFormat, Utc};
 use serde_json::Value;
+use refactor_types::RunGoldLabel;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
@@ -187,6 +188,7 @@ pub fn stored_label(record: &RawValue) -> Result<StoredLabel, LabelError> {
         body.push_str(&rendered);
     }
     body.push('}');
+    readable_in_a_response(&body, &fields)?;
     Ok(StoredLabel {
         id,
         run_id,
@@ -194,6 +196,50 @@ pub fn stored_label(record: &RawValue) -> Result<StoredLabel, LabelError> {
         created_at,
         body,
     })
+}
+
+/// The API serves labels inside an array, which the generated client must decode: a label it
+/// could not read there (serde_json stops at 128 levels, and the types' decoders use some) would
+/// make its whole run unreadable. Refused here, naming the field that nests too deeply.
+fn readable_in_a_response(
+    body: &str,
+    fields: &serde_json::Map<String, Value>,
+) -> Result<(), LabelError> {
+    let error = match serde_json::from_str::<Vec<RunGoldLabel>>(&format!("[{body}]")) {
+        Ok(_) => return Ok(()),
+        Err(error) => error,
+    };
+    if !error.to_string().contains("recursion limit") {
+        return Err(LabelError::at(
+            "/",
+            format!("the API's types cannot decode this label: {error}"),
+        ));
+    }
+    let deepest = fields
+        .iter()
+        .max_by_key(|(_, value)| depth(value))
+        .map_or_else(|| "/".to_owned(), |(name, _)| format!("/{name}"));
+    Err(LabelError::at(
+        &deepest,
+        "nested too deeply: a response holding this label could not be read (JSON readers \
+         such as serde_json stop at 128 levels, and the API wraps labels in an array)",
+    ))
+}
+
+/// How many arrays and objects deep `value` goes (a scalar is 0).
+fn depth(value: &Value) -> usize {
+    let mut deepest = 0;
+    let mut pending = vec![(value, 0)];
+    while let Some((value, level)) = pending.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(fields) => Box::new(fields.values()),
+            _ => continue,
+        };
+        deepest = deepest.max(level + 1);
+        pending.extend(children.map(|child| (child, level + 1)));
+    }
+    deepest
 }
 
 fn is_timestamp_property(name: &str) -> bool {
@@ -315,6 +361,22 @@ mod tests {
                 assert_eq!(error.field, "/created_at");
             }
         }
+    }
+
+    #[test]
+    fn a_label_too_deep_to_serve_in_an_array_is_refused_at_its_field() {
+        let nested = |levels: usize| format!("{}1{}", "[".repeat(levels), "]".repeat(levels));
+        let readable = (1..200)
+            .map(|levels| label(&format!(r#","object_value":{{"a":{}}}"#, nested(levels))))
+            .take_while(|text| stored_label(&raw(text)).is_ok())
+            .last()
+            .expect("a shallow label is accepted");
+        let response = format!("[{}]", stored_label(&raw(&readable)).expect("valid").body);
+        serde_json::from_str::<Vec<RunGoldLabel>>(&response)
+            .expect("the deepest accepted label decodes in a response");
+        let too_deep = readable.replacen(r#""a":"#, r#""a":["#, 1).replacen('}', "]}", 1);
+        let error = stored_label(&raw(&too_deep)).expect_err("one level deeper is refused");
+        assert_eq!(error.field, "/object_value", "{error}");
     }
 
     #[test]
