@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::auth::ClaimRequirements;
 use crate::store::StoreOptions;
 
 /// The reference server of the re-factor API.
@@ -88,6 +89,16 @@ pub struct JwtArgs {
     pub jwt_audience: Option<String>,
 }
 
+impl JwtArgs {
+    /// The claims the server requires of every token.
+    pub fn claims(&self) -> ClaimRequirements {
+        ClaimRequirements {
+            issuer: self.jwt_issuer.clone(),
+            audience: self.jwt_audience.clone(),
+        }
+    }
+}
+
 /// Log verbosity.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum LogLevel {
@@ -141,6 +152,12 @@ pub struct TokenArgs {
     /// HS256 secret [default: the one in <data-dir>/jwt-secret].
     #[arg(long, env = "REFACTOR_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// The `iss` claim, for a server started with `--jwt-issuer`.
+    #[arg(long, env = "REFACTOR_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// The `aud` claim, for a server started with `--jwt-audience`.
+    #[arg(long, env = "REFACTOR_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
 }
 
 /// `import`.

@@ -31,12 +31,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         store::redacted(&args.storage.database_url())
     );
     if args.demo {
-        print_demo_access(&base_url, dev_secret.as_deref())?;
+        print_demo_access(&base_url, dev_secret.as_deref(), &args.jwt.claims())?;
     }
     serve::run_until_signal(server).await
 }
 
-fn print_demo_access(base_url: &str, dev_secret: Option<&[u8]>) -> anyhow::Result<()> {
+fn print_demo_access(
+    base_url: &str,
+    dev_secret: Option<&[u8]>,
+    claims: &ClaimRequirements,
+) -> anyhow::Result<()> {
     let Some(secret) = dev_secret else {
         println!(
             "demo: tokens are verified with --jwt-public-key; sign one for account {DEMO_ACCOUNT:?} yourself"
@@ -47,6 +51,7 @@ fn print_demo_access(base_url: &str, dev_secret: Option<&[u8]>) -> anyhow::Resul
         DEMO_ACCOUNT,
         None,
         std::time::Duration::from_secs(12 * 3600),
+        claims,
     )?;
     println!("development token for account {DEMO_ACCOUNT:?} (valid 12h):\n{token}");
     println!(
@@ -61,8 +66,16 @@ pub fn token(args: TokenArgs) -> anyhow::Result<()> {
         Some(secret) => secret.into_bytes(),
         None => load_or_create_secret(&args.data_dir)?,
     };
-    let token =
-        DevTokenIssuer::new(&secret)?.issue(&args.account, args.subject.as_deref(), args.ttl)?;
+    let claims = ClaimRequirements {
+        issuer: args.jwt_issuer,
+        audience: args.jwt_audience,
+    };
+    let token = DevTokenIssuer::new(&secret)?.issue(
+        &args.account,
+        args.subject.as_deref(),
+        args.ttl,
+        &claims,
+    )?;
     println!("{token}");
     Ok(())
 }
@@ -125,10 +138,7 @@ fn authenticator(
     jwt: &JwtArgs,
     data_dir: &Path,
 ) -> anyhow::Result<(Authenticator, Option<Vec<u8>>)> {
-    let claims = ClaimRequirements {
-        issuer: jwt.jwt_issuer.clone(),
-        audience: jwt.jwt_audience.clone(),
-    };
+    let claims = jwt.claims();
     if let Some(path) = &jwt.jwt_public_key {
         return Ok((Authenticator::public_key(path, &claims)?, None));
     }

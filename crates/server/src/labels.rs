@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Datelike as _, SecondsFormat, Utc};
-use serde_json::Value;
 use refactor_types::RunGoldLabel;
+use serde_json::Value;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
@@ -374,7 +374,9 @@ mod tests {
         let response = format!("[{}]", stored_label(&raw(&readable)).expect("valid").body);
         serde_json::from_str::<Vec<RunGoldLabel>>(&response)
             .expect("the deepest accepted label decodes in a response");
-        let too_deep = readable.replacen(r#""a":"#, r#""a":["#, 1).replacen('}', "]}", 1);
+        let too_deep = readable
+            .replacen(r#""a":"#, r#""a":["#, 1)
+            .replacen('}', "]}", 1);
         let error = stored_label(&raw(&too_deep)).expect_err("one level deeper is refused");
         assert_eq!(error.field, "/object_value", "{error}");
     }

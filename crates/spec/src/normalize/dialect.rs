@@ -564,8 +564,7 @@ mod tests {
 
     #[test]
     fn the_null_type_alone_names_its_pointer() {
-        let error =
-            rewrite(json!({"properties": {"a": {"type": "null"}}})).expect_err("refused");
+        let error = rewrite(json!({"properties": {"a": {"type": "null"}}})).expect_err("refused");
         let problem = error.problem().expect("located");
         assert_eq!(
             problem.pointer.as_str(),
