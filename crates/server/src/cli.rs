@@ -55,9 +55,11 @@ pub struct StorageArgs {
 impl StorageArgs {
     /// The database URL, defaulting to a SQLite file in the data dir.
     pub fn database_url(&self) -> String {
-        self.database
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("refactor.db").display()))
+        self.database.clone().unwrap_or_else(|| {
+            // sqlx reads `?` as the start of parameters and decodes `%XX` in the path.
+            let path = self.data_dir.join("refactor.db").display().to_string();
+            format!("sqlite://{}", path.replace('%', "%25").replace('?', "%3F"))
+        })
     }
 
     /// The connection pool's settings.

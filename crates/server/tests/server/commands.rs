@@ -39,6 +39,24 @@ fn migrate(database: &str) -> (bool, String) {
 }
 
 #[test]
+fn the_default_database_is_in_a_data_dir_whose_name_looks_like_a_url() {
+    let parent = tempfile::tempdir().expect("tempdir");
+    let data_dir = parent.path().join("q?x=1%41#a");
+    let output = Command::new(env!("CARGO_BIN_EXE_refactor-server"))
+        .arg("migrate")
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .output()
+        .expect("run migrate");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(data_dir.join("refactor.db").is_file());
+}
+
+#[test]
 fn an_unreachable_database_is_a_clear_error_without_the_password() {
     // Port 1 on loopback refuses connections at once.
     let (ok, message) = migrate("postgres://app:hunter2@127.0.0.1:1/labels");
