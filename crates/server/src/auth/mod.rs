@@ -36,7 +36,8 @@ pub enum AuthError {
 /// The claims the server reads.
 #[derive(Debug, Deserialize)]
 struct Claims {
-    account_id: String,
+    /// Read as any JSON value, so that a missing or non-string one gets its own reason.
+    account_id: Option<serde_json::Value>,
 }
 
 /// How tokens are verified.
@@ -155,21 +156,27 @@ impl Authenticator {
         if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
             return Err(AuthError::NotBearer);
         }
-        let data = jsonwebtoken::decode::<Claims>(token.trim(), &self.key, &self.validation)
-            .map_err(|error| AuthError::Invalid(describe(&error)))?;
-        if data.claims.account_id.is_empty() {
-            return Err(AuthError::Invalid(
-                "the account_id claim is empty".to_owned(),
-            ));
-        }
-        Ok(data.claims.account_id)
+        let token = token.trim();
+        let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
+            .map_err(|error| AuthError::Invalid(describe(token, &error)))?;
+        let reason = match data.claims.account_id {
+            Some(serde_json::Value::String(account)) if !account.is_empty() => return Ok(account),
+            Some(serde_json::Value::String(_)) => "the account_id claim is empty",
+            Some(_) => "the account_id claim must be a string",
+            None => "the account_id claim is required",
+        };
+        Err(AuthError::Invalid(reason.to_owned()))
     }
 }
 
 /// A short reason for the client, without echoing the token.
-fn describe(error: &jsonwebtoken::errors::Error) -> String {
+fn describe(token: &str, error: &jsonwebtoken::errors::Error) -> String {
     use jsonwebtoken::errors::ErrorKind;
     match error.kind() {
+        // The header is read first: an unknown `alg` (`none` included) fails to parse.
+        ErrorKind::Json(_) if jsonwebtoken::decode_header(token).is_err() => {
+            "the token's header is malformed or names an algorithm that is not accepted".to_owned()
+        }
         ErrorKind::ExpiredSignature => "the token has expired".to_owned(),
         ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)".to_owned(),
         ErrorKind::InvalidSignature => "the signature does not verify".to_owned(),
@@ -178,5 +185,77 @@ fn describe(error: &jsonwebtoken::errors::Error) -> String {
         ErrorKind::InvalidAudience => "the audience is not accepted".to_owned(),
         ErrorKind::MissingRequiredClaim(claim) => format!("the {claim} claim is required"),
         _ => "the token is malformed".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http::HeaderMap;
+
+    use super::*;
+
+    fn headers(token: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        let value = format!("Bearer {token}").parse().expect("header value");
+        headers.insert(http::header::AUTHORIZATION, value);
+        headers
+    }
+
+    #[test]
+    fn tokens_carry_the_issuer_and_audience_the_server_requires() {
+        let required = ClaimRequirements {
+            issuer: Some("https://issuer.example".into()),
+            audience: Some("refactor".into()),
+        };
+        let server = Authenticator::hs256(b"secret", &required).expect("authenticator");
+        let issuer = DevTokenIssuer::new(b"secret").expect("issuer");
+        let hour = std::time::Duration::from_secs(3600);
+        let token = issuer.issue("acme", None, hour, &required).expect("token");
+        assert_eq!(
+            server.authenticate(&headers(&token)).as_deref().ok(),
+            Some("acme")
+        );
+        let plain = issuer
+            .issue("acme", None, hour, &ClaimRequirements::default())
+            .expect("token");
+        assert!(server.authenticate(&headers(&plain)).is_err());
+    }
+
+    #[test]
+    fn a_signed_token_without_a_string_account_id_says_so() {
+        let server = Authenticator::hs256(b"secret", &ClaimRequirements::default()).expect("auth");
+        let key = jsonwebtoken::EncodingKey::from_secret(b"secret").expect("key");
+        let exp = jsonwebtoken::get_current_timestamp() + 3600;
+        for (claims, reason) in [
+            (
+                serde_json::json!({"exp": exp}),
+                "the account_id claim is required",
+            ),
+            (
+                serde_json::json!({"exp": exp, "account_id": 7}),
+                "the account_id claim must be a string",
+            ),
+            (
+                serde_json::json!({"exp": exp, "account_id": ""}),
+                "the account_id claim is empty",
+            ),
+        ] {
+            let token = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key)
+                .expect("signed");
+            let error = server.authenticate(&headers(&token)).expect_err("refused");
+            assert!(error.to_string().contains(reason), "{claims}: {error}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_algorithm_is_named_as_such() {
+        let server = Authenticator::hs256(b"secret", &ClaimRequirements::default()).expect("auth");
+        // {"alg":"none","typ":"JWT"} . {"account_id":"acme","exp":9999999999} . (no signature)
+        let token = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJhY2NvdW50X2lkIjoiYWNtZSIsImV4cCI6OTk5OTk5OTk5OX0.";
+        let error = server.authenticate(&headers(token)).expect_err("refused");
+        assert!(
+            error.to_string().contains("algorithm that is not accepted"),
+            "{error}"
+        );
     }
 }

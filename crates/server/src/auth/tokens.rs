@@ -59,38 +59,3 @@ impl DevTokenIssuer {
             .map_err(|e| TokenError(e.to_string()))
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use http::HeaderMap;
-
-    use super::*;
-    use crate::auth::Authenticator;
-
-    fn headers(token: &str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        let value = format!("Bearer {token}").parse().expect("header value");
-        headers.insert(http::header::AUTHORIZATION, value);
-        headers
-    }
-
-    #[test]
-    fn tokens_carry_the_issuer_and_audience_the_server_requires() {
-        let required = ClaimRequirements {
-            issuer: Some("https://issuer.example".into()),
-            audience: Some("refactor".into()),
-        };
-        let server = Authenticator::hs256(b"secret", &required).expect("authenticator");
-        let issuer = DevTokenIssuer::new(b"secret").expect("issuer");
-        let hour = Duration::from_secs(3600);
-        let token = issuer.issue("acme", None, hour, &required).expect("token");
-        assert_eq!(
-            server.authenticate(&headers(&token)).as_deref().ok(),
-            Some("acme")
-        );
-        let plain = issuer
-            .issue("acme", None, hour, &ClaimRequirements::default())
-            .expect("token");
-        assert!(server.authenticate(&headers(&plain)).is_err());
-    }
-}
