@@ -36,8 +36,31 @@ pub fn unusable_public_key(pem: &[u8]) -> Option<&'static str> {
         .decode(body.trim())
         .ok()?;
     let contains = |needle: &[u8]| der.windows(needle.len()).any(|window| window == needle);
-    (contains(&EC_PUBLIC_KEY_OID) && !contains(&P256_OID))
-        .then_some("it is an EC key on another curve than P-256, the only one ES256 uses")
+    if contains(&EC_PUBLIC_KEY_OID) {
+        return (!contains(&P256_OID))
+            .then_some("it is an EC key on another curve than P-256, the only one ES256 uses");
+    }
+    rsa_modulus_bits(&der)
+        .is_some_and(|bits| bits < MIN_RSA_BITS)
+        .then_some("it is an RSA key of fewer than 2048 bits, which the verifier refuses")
+}
+
+/// The shortest RSA modulus the verifier (aws-lc) accepts signatures of.
+const MIN_RSA_BITS: u64 = 2048;
+
+/// The modulus size of an RSA public key in DER: SubjectPublicKeyInfo (`PUBLIC KEY`), whose
+/// bit string holds the PKCS #1 form (`RSA PUBLIC KEY`), a sequence of modulus and exponent.
+fn rsa_modulus_bits(der: &[u8]) -> Option<u64> {
+    use simple_asn1::ASN1Block;
+    let blocks = simple_asn1::from_der(der).ok()?;
+    let [ASN1Block::Sequence(_, fields)] = blocks.as_slice() else {
+        return None;
+    };
+    match fields.as_slice() {
+        [ASN1Block::Integer(_, modulus), ASN1Block::Integer(..)] => Some(modulus.bits()),
+        [ASN1Block::Sequence(..), ASN1Block::BitString(_, _, key)] => rsa_modulus_bits(key),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -69,5 +92,24 @@ mod tests {
             unusable_public_key(&fixture("es384-public.pem"))
                 .is_some_and(|why| why.contains("P-256"))
         );
+    }
+
+    #[test]
+    fn rsa_keys_shorter_than_the_verifier_accepts_are_not() {
+        assert_eq!(rsa_modulus_bits_of("rs256-public.pem"), Some(2048));
+        assert_eq!(rsa_modulus_bits_of("rs256-1024-public.pem"), Some(1024));
+        assert!(
+            unusable_public_key(&fixture("rs256-1024-public.pem"))
+                .is_some_and(|why| why.contains("2048 bits"))
+        );
+    }
+
+    fn rsa_modulus_bits_of(name: &str) -> Option<u64> {
+        let text = String::from_utf8(fixture(name)).expect("text");
+        let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .expect("base64");
+        rsa_modulus_bits(&der)
     }
 }
