@@ -100,6 +100,24 @@ pub(crate) fn routable_paths(
             }
         }
         if !renamed.is_empty() {
+            let variables: Vec<&String> = renamed_segments
+                .iter()
+                .filter(|segment| segment.starts_with('{'))
+                .collect();
+            if let Some(twice) = variables
+                .iter()
+                .enumerate()
+                .find_map(|(index, name)| variables[..index].contains(name).then_some(name))
+            {
+                return Err(SpecError::unsupported(
+                    &at,
+                    "path",
+                    format!(
+                        "dropshot names a variable by its position, as the paths before it do, which \
+                         would name two variables of `{path}` {twice}; rename one in an overlay"
+                    ),
+                ));
+            }
             renames.push(Rename {
                 from: path.clone(),
                 to: format!("/{}", renamed_segments.join("/")),
@@ -243,6 +261,18 @@ mod tests {
         let toys = &document["paths"]["/pets/{petId}/toys"]["get"]["parameters"][0];
         assert_eq!(toys, &path_param("petId"));
         assert_eq!(document["components"]["parameters"]["Id"]["name"], "id");
+    }
+
+    #[test]
+    fn a_rename_that_would_name_two_variables_alike_is_an_error() {
+        let mut document = json!({"paths": {
+            "/pets/{id}": {"get": {"parameters": [path_param("id")]}},
+            "/pets/{petId}/toys/{id}": {"get": {"parameters": [path_param("petId"), path_param("id")]}}
+        }});
+        let error = routable_paths(&mut document, &mut Vec::new()).expect_err("two ids");
+        let problem = error.problem().expect("located");
+        assert_eq!(problem.pointer.as_str(), "/paths/~1pets~1{petId}~1toys~1{id}");
+        assert!(problem.detail.contains("{id}"), "{problem}");
     }
 
     #[test]
