@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::operations::{HTTP_METHODS, resolve_ref};
+use super::rust_names::free_component_name;
 use crate::error::SpecError;
 use crate::naming::type_name as pascal_case;
 use crate::pointer::Pointer;
@@ -83,7 +84,6 @@ pub(crate) fn hoist_inline_schemas(document: &mut Value) -> Result<(), SpecError
     }
     let existing = existing_components(document);
     let error_only_groups = groups.iter().filter(|g| g.is_error_only()).count();
-    let mut taken: Vec<String> = existing.values().cloned().collect();
     for group in groups {
         let name = match existing.get(&group.key) {
             Some(name) => name.clone(),
@@ -96,9 +96,8 @@ pub(crate) fn hoist_inline_schemas(document: &mut Value) -> Result<(), SpecError
                     }
                 });
                 // A taken name gets a number: deterministic, and nothing is degraded.
-                let name = unique_name(&wanted, &taken);
+                let name = free_component_name(document, &wanted);
                 insert_component(document, &name, group.schema.clone());
-                taken.push(name.clone());
                 name
             }
         };
@@ -393,16 +392,6 @@ fn existing_components(document: &Value) -> BTreeMap<String, String> {
             .or_insert_with(|| name.clone());
     }
     by_key
-}
-
-fn unique_name(wanted: &str, taken: &[String]) -> String {
-    if !taken.iter().any(|t| t == wanted) {
-        return wanted.to_owned();
-    }
-    (2..)
-        .map(|n| format!("{wanted}{n}"))
-        .find(|candidate| !taken.contains(candidate))
-        .unwrap_or_default()
 }
 
 fn insert_component(document: &mut Value, name: &str, schema: Value) {

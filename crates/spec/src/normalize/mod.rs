@@ -26,6 +26,7 @@ mod request_bodies;
 mod response_kinds;
 mod responses;
 mod routes;
+mod rust_names;
 mod schema_walk;
 mod version;
 
@@ -62,5 +63,6 @@ pub fn normalize(document: &Value) -> Result<Normalized, SpecError> {
     operation_ids::assign_operation_ids(&mut document)?;
     inline_schemas::hoist_inline_schemas(&mut document)?;
     response_kinds::unify_response_kinds(&mut document, &mut warnings)?;
+    rust_names::rust_names_are_distinct(&document)?;
     Ok(Normalized { document, warnings })
 }

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 
 use super::inline_schemas::is_json_media_type;
 use super::operations::operation_addresses;
+use super::rust_names::free_component_name;
 use crate::error::{SpecError, Warning};
 use crate::naming::type_name;
 use crate::pointer::Pointer;
@@ -263,15 +264,7 @@ fn combine_schemas(
             alternatives.push(schema);
         }
     }
-    let existing: BTreeSet<String> = document
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|schemas| schemas.keys().cloned().collect())
-        .unwrap_or_default();
-    let name = std::iter::once(wanted.to_owned())
-        .chain((2..).map(|n| format!("{wanted}{n}")))
-        .find(|candidate| !existing.contains(candidate))
-        .unwrap_or_else(|| wanted.to_owned());
+    let name = free_component_name(document, wanted);
     if let Value::Object(top) = document {
         let components = top.entry("components").or_insert_with(|| json!({}));
         if let Value::Object(components) = components {

@@ -271,7 +271,10 @@ mod tests {
         }});
         let error = routable_paths(&mut document, &mut Vec::new()).expect_err("two ids");
         let problem = error.problem().expect("located");
-        assert_eq!(problem.pointer.as_str(), "/paths/~1pets~1{petId}~1toys~1{id}");
+        assert_eq!(
+            problem.pointer.as_str(),
+            "/paths/~1pets~1{petId}~1toys~1{id}"
+        );
         assert!(problem.detail.contains("{id}"), "{problem}");
     }
 
