@@ -33,7 +33,7 @@ impl SourceDocument {
     pub fn parse(path: &Path, text: String) -> Result<Self, SpecError> {
         let is_json = path.extension().is_some_and(|ext| ext == "json");
         let value = if is_json {
-            serde_json::from_str(&text).map_err(|error| SpecError::Syntax {
+            parse_json(&text).map_err(|error| SpecError::Syntax {
                 path: path.to_owned(),
                 line: error.line(),
                 column: error.column(),
@@ -193,6 +193,11 @@ impl ValueBuilder {
                     Some(key) if entries.contains_key(&key) => {
                         self.fail(mark, format!("duplicate key `{key}`"));
                     }
+                    Some(key) if key == "<<" => self.fail(
+                        mark,
+                        "a merge key (`<<`) is YAML 1.1 only, and JSON has no such thing; \
+                         write the merged keys out",
+                    ),
                     Some(key) => *pending_key = Some(key),
                     None => self.fail(mark, "a mapping key must be a scalar"),
                 },
@@ -314,6 +319,91 @@ fn plain_scalar(text: String) -> Value {
 }
 
 /// Mapping keys become strings: `200:` and `"200":` are the same response code.
+/// JSON text as a value, refusing duplicate keys as YAML does: serde_json keeps the last one
+/// without a word, and readers of the spec disagree on which one counts.
+fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    use serde::de::DeserializeSeed as _;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = strict_json::StrictValue.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
+
+mod strict_json {
+    //! A `serde_json::Value` that refuses duplicate object keys.
+
+    use std::fmt;
+
+    use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Number, Value};
+
+    pub(super) struct StrictValue;
+
+    impl<'de> DeserializeSeed<'de> for StrictValue {
+        type Value = Value;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for StrictValue {
+        type Value = Value;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a JSON value")
+        }
+
+        fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+            Ok(Value::Bool(value))
+        }
+
+        fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+            Ok(Value::Number(value.into()))
+        }
+
+        fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+            Ok(Value::Number(value.into()))
+        }
+
+        fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+            Ok(Number::from_f64(value).map_or(Value::Null, Value::Number))
+        }
+
+        fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+            Ok(Value::String(value.to_owned()))
+        }
+
+        fn visit_string<E>(self, value: String) -> Result<Value, E> {
+            Ok(Value::String(value))
+        }
+
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut sequence: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = sequence.next_element_seed(StrictValue)? {
+                items.push(item);
+            }
+            Ok(Value::Array(items))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut members = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if members.contains_key(&key) {
+                    return Err(A::Error::custom(format!("duplicate key `{key}`")));
+                }
+                let value = map.next_value_seed(StrictValue)?;
+                members.insert(key, value);
+            }
+            Ok(Value::Object(members))
+        }
+    }
+}
+
 fn mapping_key(value: &Value) -> Option<String> {
     match value {
         Value::String(key) => Some(key.clone()),
@@ -488,6 +578,36 @@ mod tests {
         let error = SourceDocument::parse(Path::new("t.yaml"), "a: 1\na: 2\n".to_owned())
             .expect_err("duplicate key");
         assert!(error.to_string().contains("duplicate key `a`"), "{error}");
+    }
+
+    #[test]
+    fn duplicate_json_keys_are_refused_with_their_line() {
+        let text = "{\n  \"paths\": {\n    \"/a\": {},\n    \"/a\": {}\n  }\n}\n";
+        let error =
+            SourceDocument::parse(Path::new("t.json"), text.to_owned()).expect_err("duplicate key");
+        assert!(
+            matches!(&error, SpecError::Syntax { line: 4, message, .. } if message.contains("duplicate key `/a`")),
+            "{error}"
+        );
+        let fine = SourceDocument::parse(
+            Path::new("t.json"),
+            "{\"a\": [1, -2, 1.5, null, true, \"x\"]}".to_owned(),
+        )
+        .expect("valid");
+        assert_eq!(
+            fine.value,
+            serde_json::json!({"a": [1, -2, 1.5, null, true, "x"]})
+        );
+    }
+
+    #[test]
+    fn yaml_merge_keys_are_refused() {
+        let error = SourceDocument::parse(
+            Path::new("t.yaml"),
+            "a: &a {x: 1}\nb:\n  <<: *a\n".to_owned(),
+        )
+        .expect_err("merge key");
+        assert!(error.to_string().contains("merge key"), "{error}");
     }
 
     #[test]
