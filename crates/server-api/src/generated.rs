@@ -332,7 +332,7 @@ pub struct ListRunGoldLabelsPath {
 /// Every response of `list_run_gold_labels` (`GET /v1/run/{id}/gold-labels`) that the spec documents.
 ///
 /// The success variant documents the endpoint's response in the API description; the
-/// others are sent exactly as the spec describes them, headers included.
+/// others are sent with the status and body the spec describes.
 #[derive(Debug)]
 pub enum ListRunGoldLabelsResponse {
     /// `200`: List of gold labels for the run

@@ -177,6 +177,17 @@ fn repair_response(
             "dropped: not a field of a Response Object (a schema belongs under `content`)",
         ));
     }
+    if fields
+        .remove("headers")
+        .is_some_and(|headers| headers.as_object().is_some_and(|h| !h.is_empty()))
+    {
+        warnings.push(Warning::new(
+            &pointer.key("headers"),
+            "headers",
+            "dropped: the generated responses carry a status and a body, so the trait cannot \
+             send the headers documented here (a server sets them itself)",
+        ));
+    }
     if !fields.contains_key("description") {
         fields.insert("description".to_owned(), Value::String(String::new()));
         warnings.push(Warning::new(
@@ -350,6 +361,22 @@ mod tests {
         assert_eq!(
             warnings[0].0.pointer.as_str(),
             "/paths/~1a/get/parameters/0"
+        );
+    }
+
+    #[test]
+    fn response_headers_are_dropped_with_a_warning() {
+        let (document, warnings) = repaired(json!({"paths": {"/a": {"post": {
+            "responses": {"201": {"description": "made", "headers": {"Location": {"schema": {"type": "string"}}}}}
+        }}}}));
+        assert!(
+            document["paths"]["/a"]["post"]["responses"]["201"]
+                .get("headers")
+                .is_none()
+        );
+        assert_eq!(
+            warnings[0].0.pointer.as_str(),
+            "/paths/~1a/post/responses/201/headers"
         );
     }
 

@@ -478,7 +478,7 @@ fn response_enum(
         #[doc = #doc]
         ///
         /// The success variant documents the endpoint's response in the API description; the
-        /// others are sent exactly as the spec describes them, headers included.
+        /// others are sent with the status and body the spec describes.
         #[derive(Debug)]
         pub enum #name {
             #(#variants)*
