@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use crate::labels::{LabelError, StoredLabel, stored_label};
+use crate::labels::{LabelError, StoredLabel, hyphenated_uuid, stored_label};
 
 /// A run: the account that owns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,13 +20,16 @@ pub struct RunRecord {
     pub id: Uuid,
     /// Its account.
     pub account_id: String,
+    /// The record that listed it (`runs[1]`) or, for a run implied by its labels, the first
+    /// of them (`gold_labels[0]`).
+    pub source: String,
 }
 
 /// A validated label and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelRecord {
-    /// Its index among the file's labels.
-    pub index: usize,
+    /// The record in the file: `gold_labels[3]`, or `[3]` in a bare array.
+    pub source: String,
     /// The label to store.
     pub label: StoredLabel,
 }
@@ -78,17 +81,10 @@ pub enum ImportError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FullFile<'a> {
-    #[serde(default)]
-    runs: Vec<RunEntry>,
+    #[serde(default, borrow)]
+    runs: Vec<&'a RawValue>,
     #[serde(borrow)]
     gold_labels: Vec<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RunEntry {
-    id: Uuid,
-    account_id: String,
 }
 
 /// Reads and validates the import file at `path`.
@@ -128,6 +124,11 @@ pub fn parse_import(path: &Path, text: &str) -> Result<ImportBatch, ImportError>
     let mut batch = ImportBatch::default();
     for (index, run) in runs.into_iter().enumerate() {
         let here = format!("runs[{index}]");
+        let run = run_entry(run, &here).map_err(|error| ImportError::Record {
+            path: path.to_owned(),
+            record: here.clone(),
+            error,
+        })?;
         if let Some((account, first)) = owners.get(&run.id) {
             if *account != run.account_id {
                 return Err(record_error(
@@ -142,10 +143,7 @@ pub fn parse_import(path: &Path, text: &str) -> Result<ImportBatch, ImportError>
             continue;
         }
         owners.insert(run.id, (run.account_id.clone(), here));
-        batch.runs.push(RunRecord {
-            id: run.id,
-            account_id: run.account_id,
-        });
+        batch.runs.push(run);
     }
 
     let mut seen_labels: HashMap<Uuid, usize> = HashMap::new();
@@ -180,12 +178,48 @@ pub fn parse_import(path: &Path, text: &str) -> Result<ImportBatch, ImportError>
                 batch.runs.push(RunRecord {
                     id: label.run_id,
                     account_id: label.account_id.clone(),
+                    source: here.clone(),
                 });
             }
         }
-        batch.labels.push(LabelRecord { index, label });
+        batch.labels.push(LabelRecord {
+            source: here,
+            label,
+        });
     }
     Ok(batch)
+}
+
+/// Reads one entry of `runs`: an object of exactly `id` (a hyphenated UUID, as the spec's
+/// `format: uuid`) and `account_id` (a string).
+fn run_entry(entry: &RawValue, source: &str) -> Result<RunRecord, LabelError> {
+    let at = |field: &str, message: String| LabelError {
+        field: field.to_owned(),
+        message,
+    };
+    let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(entry.get())
+        .map_err(|_| {
+            at(
+                "/",
+                "a run must be an object of `id` and `account_id`".to_owned(),
+            )
+        })?;
+    if let Some(unknown) = fields.keys().find(|k| *k != "id" && *k != "account_id") {
+        return Err(at(
+            &format!("/{unknown}"),
+            "unknown field: a run has only `id` and `account_id`".to_owned(),
+        ));
+    }
+    let text = |name: &str| match fields.get(name) {
+        Some(serde_json::Value::String(text)) => Ok(text.clone()),
+        Some(_) => Err(at(&format!("/{name}"), "must be a string".to_owned())),
+        None => Err(at(&format!("/{name}"), "required".to_owned())),
+    };
+    Ok(RunRecord {
+        id: hyphenated_uuid("id", &text("id")?)?,
+        account_id: text("account_id")?,
+        source: source.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -212,7 +246,8 @@ mod tests {
             batch.runs,
             [RunRecord {
                 id: Uuid::from_u128(10),
-                account_id: "a".into()
+                account_id: "a".into(),
+                source: "[0]".into(),
             }]
         );
         assert_eq!(batch.labels.len(), 2);
@@ -227,6 +262,39 @@ mod tests {
         );
         let batch = parse(&text).expect("valid");
         assert_eq!(batch.runs.len(), 2);
+    }
+
+    #[test]
+    fn an_invalid_run_names_its_index_and_field() {
+        for (run, field) in [
+            (
+                format!(
+                    r#"{{"id": "{}", "account_id": "a"}}"#,
+                    Uuid::from_u128(11).simple()
+                ),
+                "/id",
+            ),
+            (
+                r#"{"id": "00000000-0000-0000-0000-00000000000b"}"#.to_owned(),
+                "/account_id",
+            ),
+            (
+                r#"{"id": "00000000-0000-0000-0000-00000000000b", "account_id": "a", "x": 1}"#
+                    .to_owned(),
+                "/x",
+            ),
+        ] {
+            let text = format!(
+                r#"{{"runs": [{{"id": "{}", "account_id": "a"}}, {run}], "gold_labels": []}}"#,
+                Uuid::from_u128(12)
+            );
+            let error = parse(&text).expect_err("invalid run");
+            assert_eq!(
+                error.to_string().split(": ").take(3).collect::<Vec<_>>(),
+                ["import.json", "runs[1]", field],
+                "{run}"
+            );
+        }
     }
 
     #[test]

@@ -135,7 +135,7 @@ impl LabelError {
 pub fn stored_label(record: &RawValue) -> Result<StoredLabel, LabelError> {
     let schema = &*LABEL_SCHEMA;
     let value: Value =
-        serde_json::from_str(record.get()).map_err(|e| LabelError::at("/", e.to_string()))?;
+        serde_json::from_str(record.get()).map_err(|error| unreadable(record, &error))?;
     if let Some(error) = schema.validator.iter_errors(&value).next() {
         let field = error.instance_path().to_string();
         let field = if field.is_empty() {
@@ -181,7 +181,7 @@ pub fn stored_label(record: &RawValue) -> Result<StoredLabel, LabelError> {
                 format!("\"{}\"", at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
             }
             Some(Value::String(text)) if is_uuid_property(name) => {
-                format!("\"{}\"", parse_uuid(name, text)?)
+                format!("\"{}\"", hyphenated_uuid(name, text)?)
             }
             _ => minified(raw.get()),
         };
@@ -242,6 +242,21 @@ fn depth(value: &Value) -> usize {
     deepest
 }
 
+/// Why a record that is well-formed JSON cannot be read as a value (a number beyond f64, too
+/// deep), at the field that fails, without the parser's position inside the record (which
+/// would read as a line of the file).
+fn unreadable(record: &RawValue, error: &serde_json::Error) -> LabelError {
+    let fields: std::collections::BTreeMap<String, &RawValue> =
+        serde_json::from_str(record.get()).unwrap_or_default();
+    let field = fields
+        .iter()
+        .find(|(_, raw)| serde_json::from_str::<Value>(raw.get()).is_err())
+        .map_or_else(|| "/".to_owned(), |(name, _)| format!("/{name}"));
+    let text = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    LabelError::at(&field, text.strip_suffix(&position).unwrap_or(&text))
+}
+
 fn is_timestamp_property(name: &str) -> bool {
     name == "created_at" || name == "updated_at"
 }
@@ -255,12 +270,21 @@ fn uuid_field(fields: &serde_json::Map<String, Value>, name: &str) -> Result<Uui
         .get(name)
         .and_then(Value::as_str)
         .ok_or_else(|| LabelError::at(&format!("/{name}"), "required"))?;
-    parse_uuid(name, text)
+    hyphenated_uuid(name, text)
 }
 
-fn parse_uuid(name: &str, text: &str) -> Result<Uuid, LabelError> {
+/// A UUID in the hyphenated form of the spec's `format: uuid` (`Uuid` itself also reads the
+/// simple, braced and URN forms).
+pub(crate) fn hyphenated_uuid(name: &str, text: &str) -> Result<Uuid, LabelError> {
+    let field = format!("/{name}");
+    if text.len() != 36 {
+        return Err(LabelError::at(
+            &field,
+            format!("{text:?} is not a hyphenated UUID (8-4-4-4-12 hex digits)"),
+        ));
+    }
     text.parse()
-        .map_err(|e| LabelError::at(&format!("/{name}"), format!("{text:?} is not a UUID: {e}")))
+        .map_err(|e| LabelError::at(&field, format!("{text:?} is not a UUID: {e}")))
 }
 
 fn timestamp_field(
@@ -379,6 +403,14 @@ mod tests {
             .replacen('}', "]}", 1);
         let error = stored_label(&raw(&too_deep)).expect_err("one level deeper is refused");
         assert_eq!(error.field, "/object_value", "{error}");
+    }
+
+    #[test]
+    fn a_number_beyond_f64_is_refused_at_its_field_without_a_record_position() {
+        let text = label(",\n\n  \"object_value\": {\"x\": 1e400}");
+        let error = stored_label(&raw(&text)).expect_err("1e400");
+        assert_eq!(error.field, "/object_value");
+        assert_eq!(error.message, "number out of range");
     }
 
     #[test]

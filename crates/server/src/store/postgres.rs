@@ -124,7 +124,7 @@ fn write_error(error: sqlx::Error, what: impl FnOnce() -> String) -> StoreError 
 }
 
 fn describe(record: &LabelRecord) -> String {
-    format!("label {} (record {})", record.label.id, record.index)
+    format!("label {} ({})", record.label.id, record.source)
 }
 
 #[async_trait]

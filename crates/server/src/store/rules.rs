@@ -33,8 +33,8 @@ pub fn run_needs_creating(run: &RunRecord, stored_owner: Option<&str>) -> Result
         None => Ok(true),
         Some(owner) if owner == run.account_id => Ok(false),
         Some(owner) => Err(StoreError::Conflict(format!(
-            "run {} belongs to account {owner:?}, not {:?}",
-            run.id, run.account_id
+            "{}: /account_id: run {} belongs to account {owner:?} in the database, not {:?}",
+            run.source, run.id, run.account_id
         ))),
     }
 }
@@ -49,9 +49,14 @@ pub fn label_write(
         return Ok(LabelWrite::Create);
     };
     if stored.run_id != label.run_id.to_string() || stored.account_id != label.account_id {
+        let field = if stored.run_id == label.run_id.to_string() {
+            "/account_id"
+        } else {
+            "/run_id"
+        };
         return Err(StoreError::Conflict(format!(
-            "label {} (record {}) is stored for run {} of account {:?}",
-            label.id, record.index, stored.run_id, stored.account_id
+            "{}: {field}: label {} is stored for run {} of account {:?}",
+            record.source, label.id, stored.run_id, stored.account_id
         )));
     }
     Ok(if stored.body == label.body {
@@ -87,7 +92,7 @@ mod tests {
 
     fn record(run: u128, account: &str, body: &str) -> LabelRecord {
         LabelRecord {
-            index: 3,
+            source: "gold_labels[3]".into(),
             label: StoredLabel {
                 id: Uuid::from_u128(1),
                 run_id: Uuid::from_u128(run),
@@ -111,6 +116,7 @@ mod tests {
         let run = RunRecord {
             id: Uuid::from_u128(7),
             account_id: "acme".into(),
+            source: "runs[0]".into(),
         };
         assert_eq!(run_needs_creating(&run, None), Ok(true));
         assert_eq!(run_needs_creating(&run, Some("acme")), Ok(false));
@@ -138,12 +144,18 @@ mod tests {
     #[test]
     fn a_label_keeps_its_run_and_account() {
         let new = record(2, "acme", "{}");
-        for other in [stored(9, "acme", "{}"), stored(2, "globex", "{}")] {
+        for (other, field) in [
+            (stored(9, "acme", "{}"), "/run_id"),
+            (stored(2, "globex", "{}"), "/account_id"),
+        ] {
             let error = label_write(&new, Some(&other))
                 .err()
                 .map(|e| e.to_string())
                 .unwrap_or_default();
-            assert!(error.contains("(record 3) is stored for run"), "{error}");
+            assert!(
+                error.contains(&format!("gold_labels[3]: {field}: label")),
+                "{error}"
+            );
         }
     }
 }

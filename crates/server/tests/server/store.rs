@@ -302,7 +302,7 @@ async fn a_nul_character_is_stored_or_refused_without_a_trace(db: TestDatabase) 
             assert!(matches!(error, StoreError::Unstorable(_)), "{message}");
             assert!(
                 message.contains(&format!(
-                    "label {} (record 1)",
+                    "label {} (gold_labels[1])",
                     labels[1]["id"].as_str().unwrap_or_default()
                 )),
                 "{message}"
