@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
         let decoded: RunGoldLabel = serde_json::from_str(&stored.body).unwrap_or_else(|error| {
             panic!(
                 "label {} is stored as JSON the client cannot decode: {error}",
-                record.index
+                record.source
             )
         });
         assert_eq!(decoded.id, stored.id);
@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
             owners.get(&stored.run_id).copied(),
             Some(stored.account_id.as_str()),
             "label {}'s run is missing from the batch or owned by another account",
-            record.index
+            record.source
         );
     }
 });
