@@ -54,9 +54,9 @@ pub fn normalize(document: &Value) -> Result<Normalized, SpecError> {
     let references = references::resolved_references(&document)?;
     cycles::references_terminate(&document, &references)?;
     dialect::to_openapi_30_schemas(&mut document, &mut warnings)?;
+    parameters::scalar_parameters(&mut document, &mut warnings)?;
     parameters::inline_path_parameters(&mut document)?;
     parameters::path_parameters_match_template(&mut document, &mut warnings)?;
-    parameters::scalar_parameters(&mut document, &mut warnings)?;
     routes::routable_paths(&mut document, &mut warnings)?;
     responses::repair_responses(&mut document, &mut warnings)?;
     request_bodies::normalize_request_bodies(&mut document, &mut warnings)?;

@@ -44,13 +44,16 @@ pub(crate) fn inline_path_parameters(document: &mut Value) -> Result<(), SpecErr
                     parameter_key(document, p, &op_pointer.key("parameters").index(index))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut merged: Vec<Value> = shared
-                .iter()
-                .zip(&shared_keys)
-                .filter(|(_, key)| !own_keys.contains(key))
-                .map(|(parameter, _)| parameter.clone())
-                .collect();
-            merged.extend(own);
+            // The operation's own first, so that their pointers (in warnings and errors of
+            // later passes) stay those of the source; generators order arguments themselves.
+            let mut merged = own;
+            merged.extend(
+                shared
+                    .iter()
+                    .zip(&shared_keys)
+                    .filter(|(_, key)| !own_keys.contains(key))
+                    .map(|(parameter, _)| parameter.clone()),
+            );
             edits.push((path.clone(), *method, merged));
         }
         edits.push((path.clone(), "", Vec::new()));
@@ -74,20 +77,30 @@ pub(crate) fn inline_path_parameters(document: &mut Value) -> Result<(), SpecErr
 /// Parameters whose schema is not a scalar (an array, an object) become strings, with a warning:
 /// dropshot's extractors read only scalar parameters, so there is no faithful form. The value
 /// arrives as one string that the caller encodes (say, comma-separated) and the implementation
-/// splits.
+/// splits. Runs on path-level and operation lists before they are merged, so each warning
+/// names the parameter where the source has it, once.
 pub(crate) fn scalar_parameters(
     document: &mut Value,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), SpecError> {
+    let mut lists: Vec<Pointer> = super::operations::operation_addresses(document)
+        .into_iter()
+        .map(|address| address.pointer.key("parameters"))
+        .collect();
+    if let Some(Value::Object(paths)) = document.get("paths") {
+        lists.extend(
+            paths
+                .keys()
+                .map(|path| Pointer::root().key("paths").key(path).key("parameters")),
+        );
+    }
     let mut edits = Vec::new();
-    for address in super::operations::operation_addresses(document) {
-        let Some(Value::Array(parameters)) =
-            document.pointer(address.pointer.key("parameters").as_str())
-        else {
+    for list in lists {
+        let Some(Value::Array(parameters)) = document.pointer(list.as_str()) else {
             continue;
         };
         for (index, parameter) in parameters.iter().enumerate() {
-            let at = address.pointer.key("parameters").index(index);
+            let at = list.index(index);
             let parameter = deref(document, parameter, &at)?;
             let Some(schema) = parameter.get("schema") else {
                 continue;
@@ -265,8 +278,8 @@ mod tests {
         assert_eq!(
             item["get"]["parameters"],
             json!([
-                {"$ref": "#/components/parameters/Limit"},
-                {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
+                {"$ref": "#/components/parameters/Limit"}
             ])
         );
         assert_eq!(item["delete"]["parameters"][0]["schema"]["type"], "string");
@@ -286,6 +299,30 @@ mod tests {
         assert_eq!(
             warnings[0].0.pointer.as_str(),
             "/paths/~1a/get/parameters/0/schema"
+        );
+    }
+
+    #[test]
+    fn a_path_level_array_parameter_is_degraded_where_the_source_has_it() {
+        let mut document = json!({"paths": {"/a": {
+            "parameters": [{"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}],
+            "get": {"parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}]},
+            "put": {}
+        }}});
+        let mut warnings = Vec::new();
+        scalar_parameters(&mut document, &mut warnings).expect("degraded");
+        inline_path_parameters(&mut document).expect("inlined");
+        let pointers: Vec<&str> = warnings.iter().map(|w| w.0.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/paths/~1a/parameters/0/schema"]);
+        let get = &document["paths"]["/a"]["get"]["parameters"];
+        assert_eq!(
+            get[0]["name"], "limit",
+            "the operation's own keep their places"
+        );
+        assert_eq!(get[1]["schema"], json!({"type": "string"}));
+        assert_eq!(
+            document["paths"]["/a"]["put"]["parameters"][0]["schema"],
+            json!({"type": "string"})
         );
     }
 

@@ -171,6 +171,9 @@ fn read_operation(
             }
         }
     }
+    // In the order the path names them, whatever the order of the list (progenitor orders the
+    // client's arguments so too).
+    path_params.sort_by_key(|parameter| path.find(&format!("{{{}}}", parameter.name)));
     let request_body = match operation.get("requestBody") {
         Some(body) => {
             let at = pointer.key("requestBody");
