@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::operations::{HTTP_METHODS, resolve_ref};
-use super::rust_names::free_component_name;
+use super::rust_names::ComponentNames;
 use crate::error::SpecError;
 use crate::naming::type_name as pascal_case;
 use crate::pointer::Pointer;
@@ -84,6 +84,7 @@ pub(crate) fn hoist_inline_schemas(document: &mut Value) -> Result<(), SpecError
     }
     let existing = existing_components(document);
     let error_only_groups = groups.iter().filter(|g| g.is_error_only()).count();
+    let mut names = ComponentNames::of(document);
     for group in groups {
         let name = match existing.get(&group.key) {
             Some(name) => name.clone(),
@@ -96,7 +97,7 @@ pub(crate) fn hoist_inline_schemas(document: &mut Value) -> Result<(), SpecError
                     }
                 });
                 // A taken name gets a number: deterministic, and nothing is degraded.
-                let name = free_component_name(document, &wanted);
+                let name = names.claim(&wanted);
                 insert_component(document, &name, group.schema.clone());
                 name
             }

@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use super::inline_schemas::is_json_media_type;
 use super::operations::operation_addresses;
-use super::rust_names::free_component_name;
+use super::rust_names::ComponentNames;
 use crate::error::{SpecError, Warning};
 use crate::naming::type_name;
 use crate::pointer::Pointer;
@@ -264,7 +264,7 @@ fn combine_schemas(
             alternatives.push(schema);
         }
     }
-    let name = free_component_name(document, wanted);
+    let name = ComponentNames::of(document).claim(wanted);
     if let Value::Object(top) = document {
         let components = top.entry("components").or_insert_with(|| json!({}));
         if let Value::Object(components) = components {

@@ -3,7 +3,7 @@
 //! compile, so they are refused where the second one stands; names the normalizer invents are
 //! chosen free of them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -14,18 +14,32 @@ use crate::pointer::Pointer;
 use crate::resolve;
 use crate::status::Status;
 
-/// `wanted`, or `wanted2`, `wanted3`, ...: the first component name whose Rust type name no
-/// component of `document` has yet.
-pub(super) fn free_component_name(document: &Value, wanted: &str) -> String {
-    let taken: Vec<String> = document
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|schemas| schemas.keys().map(|name| type_name(name)).collect())
-        .unwrap_or_default();
-    std::iter::once(wanted.to_owned())
-        .chain((2..).map(|n| format!("{wanted}{n}")))
-        .find(|candidate| !taken.contains(&type_name(candidate)))
-        .unwrap_or_else(|| wanted.to_owned())
+/// The Rust type names of a document's components, to choose new component names from.
+pub(super) struct ComponentNames {
+    taken: BTreeSet<String>,
+}
+
+impl ComponentNames {
+    /// The names `document`'s components already have.
+    pub(super) fn of(document: &Value) -> Self {
+        let taken = document
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .map(|schemas| schemas.keys().map(|name| type_name(name)).collect())
+            .unwrap_or_default();
+        Self { taken }
+    }
+
+    /// `wanted`, or `wanted2`, `wanted3`, ...: the first name whose Rust type name no
+    /// component has yet, now taken.
+    pub(super) fn claim(&mut self, wanted: &str) -> String {
+        let name = std::iter::once(wanted.to_owned())
+            .chain((2..).map(|n| format!("{wanted}{n}")))
+            .find(|candidate| !self.taken.contains(&type_name(candidate)))
+            .unwrap_or_else(|| wanted.to_owned());
+        self.taken.insert(type_name(&name));
+        name
+    }
 }
 
 /// Refuses component schemas, parameters of one operation and responses of one operation
@@ -151,10 +165,9 @@ mod tests {
     fn invented_names_avoid_taken_rust_names() {
         let document =
             json!({"components": {"schemas": {"get_a_response": {}, "GetAResponse2": {}}}});
-        assert_eq!(
-            free_component_name(&document, "GetAResponse"),
-            "GetAResponse3"
-        );
-        assert_eq!(free_component_name(&document, "Other"), "Other");
+        let mut names = ComponentNames::of(&document);
+        assert_eq!(names.claim("GetAResponse"), "GetAResponse3");
+        assert_eq!(names.claim("get-a-response"), "get-a-response4");
+        assert_eq!(names.claim("Other"), "Other");
     }
 }
