@@ -83,17 +83,26 @@ pub struct JwtArgs {
     /// PEM public key (RSA for RS256, EC P-256 for ES256) for production tokens; replaces HS256.
     #[arg(long, env = "REFACTOR_JWT_PUBLIC_KEY", conflicts_with = "jwt_secret")]
     pub jwt_public_key: Option<PathBuf>,
-    /// Require this `iss` claim.
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub claims: ClaimArgs,
+}
+
+/// The issuer and audience every token carries: required by `serve`, written by `token` (and
+/// by `serve --demo`), so one environment configures both.
+#[derive(Debug, Clone, Args)]
+pub struct ClaimArgs {
+    /// The `iss` claim every token must carry (and development tokens get).
     #[arg(long, env = "REFACTOR_JWT_ISSUER")]
     pub jwt_issuer: Option<String>,
-    /// Require this `aud` claim.
+    /// The `aud` claim every token must carry (and development tokens get).
     #[arg(long, env = "REFACTOR_JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
 }
 
-impl JwtArgs {
-    /// The claims the server requires of every token.
-    pub fn claims(&self) -> ClaimRequirements {
+impl ClaimArgs {
+    /// As the authenticator and the token issuer take them.
+    pub fn requirements(&self) -> ClaimRequirements {
         ClaimRequirements {
             issuer: self.jwt_issuer.clone(),
             audience: self.jwt_audience.clone(),
@@ -154,12 +163,9 @@ pub struct TokenArgs {
     /// HS256 secret [default: the one in <data-dir>/jwt-secret].
     #[arg(long, env = "REFACTOR_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
-    /// The `iss` claim, for a server started with `--jwt-issuer`.
-    #[arg(long, env = "REFACTOR_JWT_ISSUER")]
-    pub jwt_issuer: Option<String>,
-    /// The `aud` claim, for a server started with `--jwt-audience`.
-    #[arg(long, env = "REFACTOR_JWT_AUDIENCE")]
-    pub jwt_audience: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub claims: ClaimArgs,
 }
 
 /// `import`.

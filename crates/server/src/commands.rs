@@ -31,7 +31,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         store::redacted(&args.storage.database_url())
     );
     if args.demo {
-        print_demo_access(&base_url, dev_secret.as_deref(), &args.jwt.claims())?;
+        print_demo_access(
+            &base_url,
+            dev_secret.as_deref(),
+            &args.jwt.claims.requirements(),
+        )?;
     }
     serve::run_until_signal(server).await
 }
@@ -66,10 +70,7 @@ pub fn token(args: TokenArgs) -> anyhow::Result<()> {
         Some(secret) => secret.into_bytes(),
         None => load_or_create_secret(&args.data_dir)?,
     };
-    let claims = ClaimRequirements {
-        issuer: args.jwt_issuer,
-        audience: args.jwt_audience,
-    };
+    let claims = args.claims.requirements();
     let token = DevTokenIssuer::new(&secret)?.issue(
         &args.account,
         args.subject.as_deref(),
@@ -138,7 +139,7 @@ fn authenticator(
     jwt: &JwtArgs,
     data_dir: &Path,
 ) -> anyhow::Result<(Authenticator, Option<Vec<u8>>)> {
-    let claims = jwt.claims();
+    let claims = jwt.claims.requirements();
     if let Some(path) = &jwt.jwt_public_key {
         return Ok((Authenticator::public_key(path, &claims)?, None));
     }

@@ -111,70 +111,66 @@ pub fn parse_import(path: &Path, text: &str) -> Result<ImportBatch, ImportError>
         let file: FullFile<'_> = serde_json::from_str(text).map_err(syntax)?;
         (file.runs, file.gold_labels, "gold_labels[")
     };
-    let record_error = |record: String, field: &str, message: String| ImportError::Record {
+    let record_error = |record: &str, error: LabelError| ImportError::Record {
         path: path.to_owned(),
-        record,
-        error: LabelError {
-            field: field.to_owned(),
-            message,
-        },
+        record: record.to_owned(),
+        error,
     };
 
-    let mut owners: HashMap<Uuid, (String, String)> = HashMap::new();
     let mut batch = ImportBatch::default();
+    // Each run's place in `batch.runs`, which holds its account and the record naming it.
+    let mut runs_by_id: HashMap<Uuid, usize> = HashMap::new();
     for (index, run) in runs.into_iter().enumerate() {
         let here = format!("runs[{index}]");
-        let run = run_entry(run, &here).map_err(|error| ImportError::Record {
-            path: path.to_owned(),
-            record: here.clone(),
-            error,
-        })?;
-        if let Some((account, first)) = owners.get(&run.id) {
-            if *account != run.account_id {
+        let run = run_entry(run, &here).map_err(|error| record_error(&here, error))?;
+        if let Some(first) = runs_by_id.get(&run.id).map(|&at| &batch.runs[at]) {
+            if first.account_id != run.account_id {
                 return Err(record_error(
-                    here,
-                    "/account_id",
-                    format!(
-                        "run {} is already listed for account {account:?} by {first}",
-                        run.id
+                    &here,
+                    LabelError::at(
+                        "/account_id",
+                        format!(
+                            "run {} is already listed for account {:?} by {}",
+                            run.id, first.account_id, first.source
+                        ),
                     ),
                 ));
             }
             continue;
         }
-        owners.insert(run.id, (run.account_id.clone(), here));
+        runs_by_id.insert(run.id, batch.runs.len());
         batch.runs.push(run);
     }
 
     let mut seen_labels: HashMap<Uuid, usize> = HashMap::new();
     for (index, record) in records.into_iter().enumerate() {
         let here = format!("{prefix}{index}]");
-        let label = stored_label(record).map_err(|error| ImportError::Record {
-            path: path.to_owned(),
-            record: here.clone(),
-            error,
-        })?;
+        let label = stored_label(record).map_err(|error| record_error(&here, error))?;
         if let Some(first) = seen_labels.insert(label.id, index) {
             return Err(record_error(
-                here,
-                "/id",
-                format!("label {} is also {prefix}{first}]", label.id),
+                &here,
+                LabelError::at(
+                    "/id",
+                    format!("label {} is also {prefix}{first}]", label.id),
+                ),
             ));
         }
-        match owners.get(&label.run_id) {
-            Some((account, source)) if *account != label.account_id => {
+        match runs_by_id.get(&label.run_id).map(|&at| &batch.runs[at]) {
+            Some(run) if run.account_id != label.account_id => {
                 return Err(record_error(
-                    here,
-                    "/account_id",
-                    format!(
-                        "run {} belongs to account {account:?} ({source}), not {:?}",
-                        label.run_id, label.account_id
+                    &here,
+                    LabelError::at(
+                        "/account_id",
+                        format!(
+                            "run {} belongs to account {:?} ({}), not {:?}",
+                            label.run_id, run.account_id, run.source, label.account_id
+                        ),
                     ),
                 ));
             }
             Some(_) => {}
             None => {
-                owners.insert(label.run_id, (label.account_id.clone(), here.clone()));
+                runs_by_id.insert(label.run_id, batch.runs.len());
                 batch.runs.push(RunRecord {
                     id: label.run_id,
                     account_id: label.account_id.clone(),
@@ -193,27 +189,18 @@ pub fn parse_import(path: &Path, text: &str) -> Result<ImportBatch, ImportError>
 /// Reads one entry of `runs`: an object of exactly `id` (a hyphenated UUID, as the spec's
 /// `format: uuid`) and `account_id` (a string).
 fn run_entry(entry: &RawValue, source: &str) -> Result<RunRecord, LabelError> {
-    let at = |field: &str, message: String| LabelError {
-        field: field.to_owned(),
-        message,
-    };
     let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(entry.get())
-        .map_err(|_| {
-            at(
-                "/",
-                "a run must be an object of `id` and `account_id`".to_owned(),
-            )
-        })?;
+        .map_err(|_| LabelError::at("/", "a run must be an object of `id` and `account_id`"))?;
     if let Some(unknown) = fields.keys().find(|k| *k != "id" && *k != "account_id") {
-        return Err(at(
+        return Err(LabelError::at(
             &format!("/{unknown}"),
-            "unknown field: a run has only `id` and `account_id`".to_owned(),
+            "unknown field: a run has only `id` and `account_id`",
         ));
     }
     let text = |name: &str| match fields.get(name) {
         Some(serde_json::Value::String(text)) => Ok(text.clone()),
-        Some(_) => Err(at(&format!("/{name}"), "must be a string".to_owned())),
-        None => Err(at(&format!("/{name}"), "required".to_owned())),
+        Some(_) => Err(LabelError::at(&format!("/{name}"), "must be a string")),
+        None => Err(LabelError::at(&format!("/{name}"), "required")),
     };
     Ok(RunRecord {
         id: hyphenated_uuid("id", &text("id")?)?,

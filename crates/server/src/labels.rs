@@ -123,7 +123,7 @@ pub struct LabelError {
 }
 
 impl LabelError {
-    fn at(field: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn at(field: &str, message: impl Into<String>) -> Self {
         Self {
             field: field.to_owned(),
             message: message.into(),
@@ -231,13 +231,12 @@ fn depth(value: &Value) -> usize {
     let mut deepest = 0;
     let mut pending = vec![(value, 0)];
     while let Some((value, level)) = pending.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match value {
-            Value::Array(items) => Box::new(items.iter()),
-            Value::Object(fields) => Box::new(fields.values()),
+        match value {
+            Value::Array(items) => pending.extend(items.iter().map(|item| (item, level + 1))),
+            Value::Object(fields) => pending.extend(fields.values().map(|v| (v, level + 1))),
             _ => continue,
-        };
+        }
         deepest = deepest.max(level + 1);
-        pending.extend(children.map(|child| (child, level + 1)));
     }
     deepest
 }
