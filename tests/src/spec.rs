@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use refactor_spec::{SourceDocument, normalize};
+use refactor_openapi::{SourceDocument, normalize};
 use serde_json::Value;
 
 /// The workspace's `spec/openapi.yaml`.
@@ -71,7 +71,7 @@ impl ResponseSchemas {
         let schema = response
             .pointer("/content/application~1json/schema")
             .unwrap_or_else(|| panic!("{method} {path} documents no JSON body for {status}"));
-        refactor_spec::json_schema::standalone_schema(&self.spec, schema)
+        refactor_openapi::json_schema::standalone_schema(&self.spec, schema)
     }
 
     /// Checks `body` against the spec's schema for `status`; the error lists every violation.

@@ -1,11 +1,11 @@
 //! The checked-in generated files are what `cargo xtask codegen` would write now.
 
-use xtask::codegen::Workspace;
-use xtask::write::Mode;
+use refactor_codegen::workspace::Workspace;
+use refactor_codegen::write::Mode;
 
 #[test]
 fn generated_files_match_the_spec() {
-    let stale = Workspace::of_xtask().codegen(Mode::Check);
+    let stale = Workspace::this_checkout().codegen(Mode::Check);
     assert!(
         stale.is_ok(),
         "{:#}",

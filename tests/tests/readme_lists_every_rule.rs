@@ -1,6 +1,6 @@
 //! The README's table of allowed differences names every rule the comparison applies.
 
-use refactor_spec::compare::RULES;
+use refactor_openapi::compare::RULES;
 
 #[test]
 fn every_comparison_rule_is_documented_in_the_readme() {

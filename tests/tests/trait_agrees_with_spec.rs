@@ -1,8 +1,8 @@
 //! The OpenAPI document of the generated trait says what the normalized spec says, up to the
-//! named rules of `refactor_spec::compare::rules`; and the comparison notices drift.
+//! named rules of `refactor_openapi::compare::rules`; and the comparison notices drift.
 
 use refactor_conformance::spec::{normalized_spec, trait_document};
-use refactor_spec::compare::compare;
+use refactor_openapi::compare::compare;
 use serde_json::{Value, json};
 
 #[test]

@@ -11,9 +11,9 @@ use std::process::Command;
 
 use anyhow::Context as _;
 
-use crate::codegen::SpecInput;
-use crate::standalone::Standalone;
-use crate::write::Mode;
+use refactor_codegen::workspace::SpecInput;
+use refactor_codegen::standalone::Standalone;
+use refactor_codegen::write::Mode;
 
 /// Where the corpus is when no directory is given.
 pub fn default_corpus_dir(workspace_root: &Path) -> PathBuf {

@@ -5,10 +5,10 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use xtask::codegen::{SpecInput, Workspace};
+use refactor_codegen::workspace::{SpecInput, Workspace};
 use xtask::corpus;
-use xtask::standalone::Standalone;
-use xtask::write::{Mode, OutputFile, ensure_files};
+use refactor_codegen::standalone::Standalone;
+use refactor_codegen::write::{Mode, OutputFile, ensure_files};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Tasks of the re-factor workspace")]
@@ -97,7 +97,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                     };
                     Standalone { input, out, name }.codegen(mode)?
                 }
-                _ => Workspace::of_xtask().codegen(mode)?,
+                _ => Workspace::this_checkout().codegen(mode)?,
             };
             if changed.is_empty() {
                 eprintln!("generated files are up to date");
@@ -107,7 +107,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Corpus { dir, check } => {
-            let workspace = Workspace::of_xtask();
+            let workspace = Workspace::this_checkout();
             let dir = dir.unwrap_or_else(|| corpus::default_corpus_dir(&workspace.root));
             let specs = corpus::corpus_specs(&dir)?;
             let overlays = workspace.root.join("corpus-overlays");
@@ -135,7 +135,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             );
         }
         Command::Bench { quick, postgres } => {
-            let workspace = Workspace::of_xtask();
+            let workspace = Workspace::this_checkout();
             let plan = if quick {
                 xtask::bench::Plan::QUICK
             } else {
@@ -148,16 +148,16 @@ fn run(command: Command) -> anyhow::Result<()> {
             println!("{report}");
         }
         Command::Snapshots { check } => {
-            let workspace = Workspace::of_xtask();
-            let files = xtask::fixtures::snapshot_files(&workspace.root)?;
+            let workspace = Workspace::this_checkout();
+            let files = refactor_codegen::fixtures::snapshot_files(&workspace.root)?;
             let mode = if check { Mode::Check } else { Mode::Write };
-            let dir = xtask::fixtures::fixtures_dir(&workspace.root);
+            let dir = refactor_codegen::fixtures::fixtures_dir(&workspace.root);
             for path in ensure_files(&dir, &files, mode, "cargo xtask snapshots")? {
                 eprintln!("wrote fixtures/{}", path.display());
             }
         }
         Command::SpecChangeDemo => {
-            let workspace = Workspace::of_xtask();
+            let workspace = Workspace::this_checkout();
             let scratch = workspace.root.join("target/spec-change-demo");
             xtask::spec_change_demo::run(&workspace.root, &scratch)?;
         }

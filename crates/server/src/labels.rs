@@ -87,7 +87,7 @@ impl LabelSchema {
 
 /// The JSON Schema of `RunGoldLabel`, unknown properties refused so a typo is not lost silently.
 fn import_schema(document: &Value) -> Value {
-    let mut schema = refactor_spec::json_schema::component_schema(document, "RunGoldLabel")
+    let mut schema = refactor_openapi::json_schema::component_schema(document, "RunGoldLabel")
         .unwrap_or(Value::Bool(false));
     if let Some(label) = schema.pointer_mut("/components/schemas/RunGoldLabel")
         && let Some(label) = label.as_object_mut()

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use refactor_spec::{SourceDocument, normalize};
+use refactor_openapi::{SourceDocument, normalize};
 
 fn specs_in(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {

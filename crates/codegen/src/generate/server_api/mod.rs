@@ -72,7 +72,7 @@ fn trait_documentation(document: &Value, api_trait: &str) -> Vec<String> {
             .and_then(Value::as_str)
             .unwrap_or_default()
     };
-    let module = format!("{}_mod", refactor_spec::naming::field_name(api_trait));
+    let module = format!("{}_mod", refactor_openapi::naming::field_name(api_trait));
     let mut lines = vec![format!(
         " {} (version {}): the server side.",
         field("title"),

@@ -6,7 +6,7 @@
 use anyhow::bail;
 use proc_macro2::TokenStream;
 use quote::quote;
-use refactor_spec::naming::type_name;
+use refactor_openapi::naming::type_name;
 use serde_json::Value;
 
 /// The Rust type of the component schema `name`, in the types crate or module at `types_path`.

@@ -4,12 +4,12 @@
 //!
 //! A workspace generated with `--spec/--out` (and each fixture of the project's snapshot tests)
 //! runs it: the trait's document must agree with the spec under the shared comparison of
-//! `refactor-spec`, and every client call must reach its endpoint (the stub's 501, never the
+//! `refactor-openapi`, and every client call must reach its endpoint (the stub's 501, never the
 //! router's 404 or 405), which proves client and server agree on every method and path.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use refactor_spec::resolve;
+use refactor_openapi::resolve;
 use serde_json::Value;
 
 use super::CrateNames;
@@ -30,7 +30,7 @@ pub fn generate_harness(
     let api_trait = format_ident!("{}", names.api_trait);
     let module = format_ident!(
         "{}_mod",
-        refactor_spec::naming::field_name(&names.api_trait)
+        refactor_openapi::naming::field_name(&names.api_trait)
     );
 
     let stub_methods = signatures
@@ -62,7 +62,7 @@ pub fn generate_harness(
         pub fn trait_document() -> Value {
             let spec = spec_document();
             let text = |pointer: &str| spec.pointer(pointer).and_then(Value::as_str).unwrap_or_default().to_owned();
-            let version = ::dropshot::semver::Version::parse(&::refactor_spec::compare::semver_text(&text("/info/version")))
+            let version = ::dropshot::semver::Version::parse(&::refactor_openapi::compare::semver_text(&text("/info/version")))
                 .expect("semver_text always yields a semantic version");
             let description = #server::#module::stub_api_description().expect("the trait describes itself");
             let mut openapi = description.openapi(text("/info/title"), version);

@@ -12,8 +12,8 @@ use serde_json::Value;
 use super::model::Operation;
 use super::rust_types::{component_type, rust_type};
 use crate::generate::examples::{example_instance, json_macro};
-use refactor_spec::naming::type_name;
-use refactor_spec::resolve;
+use refactor_openapi::naming::type_name;
+use refactor_openapi::resolve;
 
 /// Properties that hold an error's human-readable message, in order of preference.
 const MESSAGE_PROPERTIES: &[&str] = &["error", "message", "detail", "title", "description", "msg"];

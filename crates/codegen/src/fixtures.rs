@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use heck::ToPascalCase;
 
-use crate::codegen::{Loaded, SpecInput, load_normalized};
+use crate::workspace::{Loaded, SpecInput, load_normalized};
 use crate::generate::{CrateNames, generate_sources};
 use crate::write::OutputFile;
 
@@ -115,7 +115,7 @@ mod conformance {{
 
                 #[test]
                 fn the_trait_agrees_with_the_spec() {{
-                    let comparison = refactor_spec::compare::compare(&harness::spec_document(), &harness::trait_document());
+                    let comparison = refactor_openapi::compare::compare(&harness::spec_document(), &harness::trait_document());
                     assert!(comparison.agrees(), "{{comparison}}");
                 }}
 

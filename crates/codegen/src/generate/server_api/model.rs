@@ -2,12 +2,12 @@
 //! parameters, bodies, responses and security, read once into plain structs.
 
 use anyhow::{Context as _, anyhow, bail};
-use refactor_spec::Pointer;
-use refactor_spec::naming::{field_name, method_name, type_name};
-use refactor_spec::normalize::is_json_media_type;
-use refactor_spec::normalize::operations::{deref, operation_addresses};
-pub use refactor_spec::status::Status;
-use refactor_spec::status::is_extension;
+use refactor_openapi::Pointer;
+use refactor_openapi::naming::{field_name, method_name, type_name};
+use refactor_openapi::normalize::is_json_media_type;
+use refactor_openapi::normalize::operations::{deref, operation_addresses};
+pub use refactor_openapi::status::Status;
+use refactor_openapi::status::is_extension;
 use serde_json::{Map, Value};
 
 /// One operation of the API.

@@ -1,11 +1,11 @@
-//! `cargo xtask codegen`: load the spec, normalize it, generate the three crates, and write or
-//! check them.
+//! This workspace's generation (`cargo xtask codegen`): load the spec, normalize it, generate the
+//! three crates, and write or check them.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use refactor_spec::overlay::apply_overlay;
-use refactor_spec::{SourceDocument, SpecError, normalize};
+use refactor_openapi::overlay::apply_overlay;
+use refactor_openapi::{SourceDocument, SpecError, normalize};
 
 use crate::generate::{CrateNames, GeneratedSources, generate_sources};
 use crate::write::{Mode, OutputFile, ensure_files};
@@ -21,11 +21,12 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// The workspace this xtask was built in.
-    pub fn of_xtask() -> Self {
+    /// The workspace this generator was built in (`crates/codegen` is two levels down).
+    pub fn this_checkout() -> Self {
         let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = manifest_dir.ancestors().nth(2).unwrap_or(manifest_dir);
         Self {
-            root: manifest_dir.parent().unwrap_or(manifest_dir).to_owned(),
+            root: root.to_owned(),
         }
     }
 

@@ -303,7 +303,7 @@ fn status_spelling(status: Status) -> StatusSpelling {
             Some(constant) => StatusSpelling {
                 variant: format_ident!(
                     "{}",
-                    refactor_spec::naming::type_name(&constant.to_ascii_lowercase())
+                    refactor_openapi::naming::type_name(&constant.to_ascii_lowercase())
                 ),
                 constant: Some({
                     let constant = format_ident!("{constant}");
@@ -448,7 +448,7 @@ fn response_enum(
             let error_type = &error.rust_name;
             let function = format_ident!(
                 "{}",
-                refactor_spec::naming::field_name(&variant.to_string())
+                refactor_openapi::naming::field_name(&variant.to_string())
             );
             let doc = format!(
                 " A `{}` response whose error body carries `message`.",

@@ -3,7 +3,7 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
-use refactor_spec::resolve;
+use refactor_openapi::resolve;
 use serde_json::{Map, Value, json};
 
 /// How deep to follow nested required objects before giving up on a recursive schema.

@@ -3,7 +3,7 @@
 //! conformance test.
 //!
 //! The generated workspace pins the same library versions as this one (read from this
-//! workspace's manifest) and depends on this repository's `refactor-spec` for the comparison, so
+//! workspace's manifest) and depends on this repository's `refactor-openapi` for the comparison, so
 //! "agrees with the spec" means the same thing here and there.
 
 use std::path::{Path, PathBuf};
@@ -12,16 +12,16 @@ use anyhow::{Context as _, anyhow};
 use heck::{ToKebabCase, ToPascalCase, ToSnakeCase};
 use serde_json::Value;
 
-use crate::codegen::{Loaded, SpecInput, load_normalized, print_warnings};
+use crate::workspace::{Loaded, SpecInput, load_normalized, print_warnings};
 use crate::generate::{CrateNames, generate_sources};
 use crate::write::{Mode, OutputFile, ensure_files};
 
 /// This workspace's manifest: the single source of the dependency versions generated
 /// workspaces use.
-const WORKSPACE_MANIFEST: &str = include_str!("../../Cargo.toml");
+const WORKSPACE_MANIFEST: &str = include_str!("../../../Cargo.toml");
 /// This workspace's lock file, seeded into a new generated workspace so it builds with the
 /// versions this one is tested with.
-const WORKSPACE_LOCK: &str = include_str!("../../Cargo.lock");
+const WORKSPACE_LOCK: &str = include_str!("../../../Cargo.lock");
 
 /// A standalone workspace to generate.
 #[derive(Debug, Clone)]
@@ -216,7 +216,7 @@ impl Standalone {
                         &[
                             "dropshot",
                             "progenitor-client",
-                            "refactor-spec",
+                            "refactor-openapi",
                             "serde",
                             "serde_json",
                             "tokio"
@@ -286,7 +286,7 @@ use HARNESS::{calls_missing_their_endpoint, spec_document, start_stub, trait_doc
 
 #[test]
 fn the_trait_agrees_with_the_spec() {
-    let comparison = refactor_spec::compare::compare(&spec_document(), &trait_document());
+    let comparison = refactor_openapi::compare::compare(&spec_document(), &trait_document());
     println!("{comparison}");
     assert!(comparison.agrees(), "{comparison}");
 }
@@ -359,7 +359,7 @@ publish = false
 {lines}{prefix}-types = {{ path = "types" }}
 {prefix}-client = {{ path = "client" }}
 {prefix}-server-api = {{ path = "server-api" }}
-refactor-spec = {{ path = {spec} }}
+refactor-openapi = {{ path = {spec} }}
 "#,
         spec = toml::Value::String(spec_crate.display().to_string())
     ))
@@ -389,11 +389,11 @@ fn readme(prefix: &str, label: &str, api_trait: &str) -> String {
     )
 }
 
-/// Where this repository's `refactor-spec` crate is.
+/// Where this repository's `refactor-openapi` crate is.
 fn spec_crate_path() -> anyhow::Result<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/spec");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi");
     path.canonicalize()
-        .with_context(|| format!("failed to find refactor-spec at {}", path.display()))
+        .with_context(|| format!("failed to find refactor-openapi at {}", path.display()))
 }
 
 /// Copies this workspace's lock file into a new generated workspace (never over an existing one).
