@@ -11,8 +11,8 @@ use std::process::Command;
 
 use anyhow::Context as _;
 
-use refactor_codegen::workspace::SpecInput;
 use refactor_codegen::standalone::Standalone;
+use refactor_codegen::workspace::SpecInput;
 use refactor_codegen::write::Mode;
 
 /// Where the corpus is when no directory is given.

@@ -5,10 +5,10 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use refactor_codegen::workspace::{SpecInput, Workspace};
-use xtask::corpus;
 use refactor_codegen::standalone::Standalone;
+use refactor_codegen::workspace::{SpecInput, Workspace};
 use refactor_codegen::write::{Mode, OutputFile, ensure_files};
+use xtask::corpus;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Tasks of the re-factor workspace")]

@@ -6,9 +6,9 @@
 
 use std::path::Path;
 
+use refactor_codegen::standalone::Standalone;
 use refactor_codegen::workspace::SpecInput;
 use xtask::corpus::{corpus_specs, default_corpus_dir};
-use refactor_codegen::standalone::Standalone;
 
 #[test]
 fn corpus_specs_generate_as_recorded() {

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use heck::ToPascalCase;
 
-use crate::workspace::{Loaded, SpecInput, load_normalized};
 use crate::generate::{CrateNames, generate_sources};
+use crate::layout::GeneratedCrate;
+use crate::workspace::{Loaded, SpecInput, load_normalized};
 use crate::write::OutputFile;
 
 /// The fixtures directory of the workspace at `root`.
@@ -70,23 +71,26 @@ pub fn snapshot_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
             path: format!("{dir}/{leaf}").into(),
             contents,
         };
-        files.extend([
-            file(
-                "mod.rs",
-                format!(
-                    "//! @generated from {label}: the fixture's crates as modules. Do not edit.\n\n\
-                 pub mod client;\npub mod harness;\npub mod server_api;\npub mod types;\n"
-                ),
+        let modules: String = GeneratedCrate::ALL
+            .iter()
+            .map(|krate| format!("pub mod {};\n", krate.module()))
+            .collect();
+        files.push(file(
+            "mod.rs",
+            format!(
+                "//! @generated from {label}: the fixture's crates as modules. Do not edit.\n\n{modules}"
             ),
-            file("types.rs", sources.types),
-            file("client.rs", sources.client),
-            file("server_api.rs", sources.server_api),
-            file("harness.rs", sources.harness),
-            file(
-                "warnings.txt",
-                warnings.iter().map(|w| format!("{w}\n")).collect(),
-            ),
-        ]);
+        ));
+        for krate in GeneratedCrate::ALL {
+            files.push(file(
+                &format!("{}.rs", krate.module()),
+                krate.source(&sources).to_owned(),
+            ));
+        }
+        files.push(file(
+            "warnings.txt",
+            warnings.iter().map(|w| format!("{w}\n")).collect(),
+        ));
     }
     Ok(files)
 }

@@ -8,6 +8,8 @@
 
 pub mod fixtures;
 pub mod generate;
+pub mod layout;
 pub mod standalone;
+pub mod vendor;
 pub mod workspace;
 pub mod write;

@@ -8,6 +8,7 @@ use refactor_openapi::overlay::apply_overlay;
 use refactor_openapi::{SourceDocument, SpecError, normalize};
 
 use crate::generate::{CrateNames, GeneratedSources, generate_sources};
+use crate::layout::GeneratedCrate;
 use crate::write::{Mode, OutputFile, ensure_files};
 
 /// The command that regenerates the main workspace, shown when a check fails.
@@ -33,22 +34,28 @@ impl Workspace {
     /// The spec, relative to the root.
     pub const SPEC: &'static str = "spec/openapi.yaml";
 
-    /// The generated files, relative to the root, paired with their sources.
-    pub fn output_files(sources: GeneratedSources) -> Vec<OutputFile> {
-        vec![
-            OutputFile {
-                path: "crates/types/src/generated.rs".into(),
-                contents: sources.types,
-            },
-            OutputFile {
-                path: "crates/client/src/generated.rs".into(),
-                contents: sources.client,
-            },
-            OutputFile {
-                path: "crates/server-api/src/generated.rs".into(),
-                contents: sources.server_api,
-            },
-        ]
+    /// The generated crates of this workspace (its conformance tests are hand-written, in
+    /// `tests/`).
+    pub const CRATES: [GeneratedCrate; 3] = [
+        GeneratedCrate::Types,
+        GeneratedCrate::Client,
+        GeneratedCrate::ServerApi,
+    ];
+
+    /// The generated files, relative to the root: `crates/<crate>/src/generated.rs`.
+    pub fn output_files(sources: &GeneratedSources) -> Vec<OutputFile> {
+        Self::CRATES
+            .iter()
+            .map(|krate| OutputFile {
+                path: Self::crate_dir(*krate).join("src/generated.rs"),
+                contents: krate.source(sources).to_owned(),
+            })
+            .collect()
+    }
+
+    /// A generated crate's directory, relative to the root.
+    pub fn crate_dir(krate: GeneratedCrate) -> PathBuf {
+        Path::new("crates").join(krate.dir())
     }
 
     /// The names that tie the main workspace's crates together.
@@ -80,7 +87,7 @@ impl Workspace {
         print_warnings(&loaded.warnings);
         let sources = generate_sources(&loaded.document, &Self::crate_names(), Self::SPEC)
             .with_context(|| format!("failed to generate code from {}", Self::SPEC))?;
-        Ok(Self::output_files(sources))
+        Ok(Self::output_files(&sources))
     }
 
     /// Generates and writes (or checks) every generated file; returns the ones that changed.

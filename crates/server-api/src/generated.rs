@@ -27,7 +27,7 @@ impl<T: ::serde::Serialize> JsonBody<T> {
     {
         let json = json.into();
         debug_assert!(
-            ::serde_json::from_slice:: < T > (& json).is_ok(),
+            ::serde_json::from_slice::< T > (& json).is_ok(),
             "JsonBody::from_encoded: the bytes are not the JSON of the body type",
         );
         Self(JsonBodyRepr::Encoded(json))
@@ -41,7 +41,7 @@ impl<T: ::serde::Serialize> JsonBody<T> {
         T: ::serde::de::DeserializeOwned,
     {
         debug_assert!(
-            ::serde_json::from_value:: < T > (document.clone()).is_ok(),
+            ::serde_json::from_value::< T > (document.clone()).is_ok(),
             "JsonBody::from_document: the document does not have the body type's shape",
         );
         Self(JsonBodyRepr::Document(document))
@@ -60,6 +60,10 @@ impl<T: ::serde::Serialize> JsonBody<T> {
         }
     }
 
+    #[allow(
+        dead_code,
+        reason = "the generated response enums send their bodies with it"
+    )]
     fn into_response(
         self,
         status: ::http::StatusCode,
@@ -164,7 +168,9 @@ mod hyphenated_uuid {
             .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 
-    fn parse(text: &str) -> ::std::result::Result<::uuid::Uuid, ::std::string::String> {
+    pub fn parse(
+        text: &str,
+    ) -> ::std::result::Result<::uuid::Uuid, ::std::string::String> {
         if text.len() != 36 {
             return Err(
                 format!(
@@ -178,21 +184,32 @@ mod hyphenated_uuid {
     }
 }
 
-/// An error response with the spec's error body, [`ErrorBody`](::refactor_types::ErrorBody).
+/// The shape of an error body: the type that documents it, and how a message fills it. The
+/// generated crate implements it once per error body its operations use.
+pub trait ErrorBodyShape: 'static {
+    /// The type the body is documented as (and serializes like).
+    type Body: ::schemars::JsonSchema;
+    /// The body carrying `message`, as JSON.
+    fn with_message(message: ::std::string::String) -> ::serde_json::Value;
+}
+
+/// An error response sent with the body `Shape` describes (the generated crate names each one,
+/// e.g. `pub type ApiError = ApiErrorOf<ApiErrorShape>`).
 ///
-/// Every `Err` an endpoint returns is sent with this body, and so are dropshot's own
-/// errors (a malformed path parameter, a body that does not parse): clients always see the
-/// spec's error shape. A documented response that needs headers, such as a 401 with its
-/// `WWW-Authenticate` challenge, is a variant of the operation's response enum instead.
+/// Every `Err` an endpoint returns is sent with this body, and so are dropshot's own errors (a
+/// malformed path parameter, a body that does not parse): clients always see the spec's error
+/// shape. A documented response that needs headers, such as a 401 with its `WWW-Authenticate`
+/// challenge, is a variant of the operation's response enum instead.
 #[derive(Clone, Debug)]
-pub struct ApiError {
+pub struct ApiErrorOf<Shape> {
     status: ::dropshot::ErrorStatusCode,
     message: ::std::string::String,
     internal_message: ::std::option::Option<::std::string::String>,
     body: ::serde_json::Value,
+    shape: ::std::marker::PhantomData<fn() -> Shape>,
 }
 
-impl ApiError {
+impl<Shape: ErrorBodyShape> ApiErrorOf<Shape> {
     /// An error with `status` whose body carries `message`.
     pub fn new(
         status: ::dropshot::ErrorStatusCode,
@@ -204,16 +221,13 @@ impl ApiError {
             body: Self::body_with_message(message.clone()),
             message,
             internal_message: None,
+            shape: ::std::marker::PhantomData,
         }
     }
 
     /// The spec's error body carrying `message`, as JSON.
     pub fn body_with_message(message: ::std::string::String) -> ::serde_json::Value {
-        {
-            let mut body = ::serde_json::json!({});
-            body["error"] = ::serde_json::Value::String(message);
-            body
-        }
+        Shape::with_message(message)
     }
 
     /// 400 Bad Request.
@@ -266,14 +280,15 @@ impl ApiError {
     }
 }
 
-impl ::std::convert::From<::dropshot::HttpError> for ApiError {
+impl<Shape: ErrorBodyShape> ::std::convert::From<::dropshot::HttpError>
+for ApiErrorOf<Shape> {
     fn from(error: ::dropshot::HttpError) -> Self {
         Self::new(error.status_code, error.external_message)
             .with_internal_message(error.internal_message)
     }
 }
 
-impl ::std::fmt::Display for ApiError {
+impl<Shape> ::std::fmt::Display for ApiErrorOf<Shape> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.internal_message {
             Some(internal) if *internal != self.message => {
@@ -284,14 +299,14 @@ impl ::std::fmt::Display for ApiError {
     }
 }
 
-impl ::std::error::Error for ApiError {}
-impl ::dropshot::HttpResponseError for ApiError {
+impl<Shape: ::std::fmt::Debug> ::std::error::Error for ApiErrorOf<Shape> {}
+impl<Shape: ErrorBodyShape> ::dropshot::HttpResponseError for ApiErrorOf<Shape> {
     fn status_code(&self) -> ::dropshot::ErrorStatusCode {
         self.status
     }
 }
 
-impl ::serde::Serialize for ApiError {
+impl<Shape> ::serde::Serialize for ApiErrorOf<Shape> {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -301,26 +316,44 @@ impl ::serde::Serialize for ApiError {
 }
 
 /// Documented as the spec's error body, which is exactly what it serializes to.
-impl ::schemars::JsonSchema for ApiError {
+impl<Shape: ErrorBodyShape> ::schemars::JsonSchema for ApiErrorOf<Shape> {
     fn schema_name() -> ::std::string::String {
-        <::refactor_types::ErrorBody as ::schemars::JsonSchema>::schema_name()
+        <Shape::Body as ::schemars::JsonSchema>::schema_name()
     }
 
     fn is_referenceable() -> bool {
-        <::refactor_types::ErrorBody as ::schemars::JsonSchema>::is_referenceable()
+        <Shape::Body as ::schemars::JsonSchema>::is_referenceable()
     }
 
     fn schema_id() -> ::std::borrow::Cow<'static, str> {
-        <::refactor_types::ErrorBody as ::schemars::JsonSchema>::schema_id()
+        <Shape::Body as ::schemars::JsonSchema>::schema_id()
     }
 
     fn json_schema(
         generator: &mut ::schemars::r#gen::SchemaGenerator,
     ) -> ::schemars::schema::Schema {
-        <::refactor_types::ErrorBody as ::schemars::JsonSchema>::json_schema(generator)
+        <Shape::Body as ::schemars::JsonSchema>::json_schema(generator)
     }
 }
 
+/// The error body [`ApiError`] sends.
+#[derive(Clone, Copy, Debug)]
+pub enum ApiErrorShape {}
+impl ErrorBodyShape for ApiErrorShape {
+    type Body = ::refactor_types::ErrorBody;
+    fn with_message(message: ::std::string::String) -> ::serde_json::Value {
+        {
+            let mut body = ::serde_json::json!({});
+            body["error"] = ::serde_json::Value::String(message);
+            body
+        }
+    }
+}
+
+/// An error response with the spec's error body, [`ErrorBody`](::refactor_types::ErrorBody).
+///
+/// See [`ApiErrorOf`] for what it does.
+pub type ApiError = ApiErrorOf<ApiErrorShape>;
 /// Path parameters of `list_run_gold_labels` (`GET /v1/run/{id}/gold-labels`).
 #[derive(Clone, Debug, ::serde::Deserialize, ::serde::Serialize, ::schemars::JsonSchema)]
 pub struct ListRunGoldLabelsPath {

@@ -33,7 +33,7 @@ pub fn generate_server_api(
 ) -> anyhow::Result<ServerApiOutput> {
     let operations = model::operations(document)?;
     let errors = error_body::error_types(document, &operations, &names.types_path)?;
-    let runtime = runtime::runtime_items();
+    let runtime = runtime::runtime_items()?;
     let api_errors = errors.types.iter().map(runtime::api_error);
     let generated = operations
         .iter()
