@@ -95,11 +95,14 @@ pub(super) fn codegen_section(
     Ok(text)
 }
 
+/// min, median and max of a timing, in milliseconds.
+type Spread = (f64, f64, f64);
+
 /// The dev and the release generator on the seed, run alternately so both see the same machine.
 fn dev_beside_release(
     root: &Path,
     runs: usize,
-) -> anyhow::Result<((f64, f64, f64), (f64, f64, f64))> {
+) -> anyhow::Result<(Spread, Spread)> {
     super::cargo(root, &["build", "-p", "xtask"])?;
     let dev = root.join("target/debug/xtask");
     let release = root.join("target/release/xtask");
@@ -113,7 +116,7 @@ fn dev_beside_release(
     Ok((spread(&dev_times), spread(&release_times)))
 }
 
-fn ms_row((min, median, max): (f64, f64, f64)) -> String {
+fn ms_row((min, median, max): Spread) -> String {
     format!("{min:.1} ms | {median:.1} ms | {max:.1} ms")
 }
 
@@ -122,7 +125,7 @@ fn time_command(
     args: &[&str],
     dir: &Path,
     runs: usize,
-) -> anyhow::Result<(f64, f64, f64)> {
+) -> anyhow::Result<Spread> {
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let start = Instant::now();
