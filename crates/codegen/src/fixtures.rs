@@ -121,6 +121,10 @@ mod conformance {{
                 fn the_trait_agrees_with_the_spec() {{
                     let comparison = refactor_openapi::compare::compare(&harness::spec_document(), &harness::trait_document());
                     assert!(comparison.agrees(), "{{comparison}}");
+                    expectorate::assert_contents(
+                        concat!("snapshots/", stringify!($name), "/allowed-differences.txt"),
+                        &comparison.allowed_report(),
+                    );
                 }}
 
                 #[tokio::test]

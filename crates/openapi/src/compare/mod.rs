@@ -36,6 +36,15 @@ impl Comparison {
     pub fn agrees(&self) -> bool {
         self.disagreements.is_empty()
     }
+
+    /// The allowed differences, one line each with the rule that allows it: what a conformance
+    /// test pins as expected output, so a new excuse fails until it is reviewed.
+    pub fn allowed_report(&self) -> String {
+        self.allowed
+            .iter()
+            .map(|(difference, rule)| format!("[{}] {difference}\n", rule.name))
+            .collect()
+    }
 }
 
 impl fmt::Display for Comparison {
