@@ -431,6 +431,13 @@ pub enum OperationChange {
         /// The operation has no parameter of this location left.
         struct_gone: bool,
     },
+    /// A path parameter renamed (the route is the same: variables match by position).
+    ParameterRenamed {
+        /// The old generated field, e.g. `GetRunPath::id`.
+        from: String,
+        /// The new generated field.
+        to: String,
+    },
     /// A parameter became required.
     ParameterBecameRequired {
         /// Its location and name.
@@ -518,6 +525,7 @@ impl OperationChange {
                 required: false, ..
             } => "request-parameter-added-optional",
             Self::ParameterRemoved { .. } => "request-parameter-removed",
+            Self::ParameterRenamed { .. } => "request-parameter-renamed",
             Self::ParameterBecameRequired { .. } => "request-parameter-became-required",
             Self::ParameterBecameOptional { .. } => "request-parameter-became-optional",
             Self::RequestBodyAdded { required: true } => "request-body-added-required",
@@ -565,6 +573,9 @@ impl OperationChange {
                 if *required { "required" } else { "optional" }
             ),
             Self::ParameterRemoved { label, .. } => format!("{label} removed"),
+            Self::ParameterRenamed { from, to } => {
+                format!("path parameter renamed: `{from}` is now `{to}`")
+            }
             Self::ParameterBecameRequired { label, .. } => format!("{label} became required"),
             Self::ParameterBecameOptional { label, .. } => format!("{label} became optional"),
             Self::RequestBodyAdded { required } => format!(
@@ -588,6 +599,15 @@ impl OperationChange {
             }
             Self::SecurityChanged { removed, added } => {
                 let list = |items: &[String]| items.join(", ");
+                if removed.iter().any(|r| r == ANONYMOUS) {
+                    return format!("operation `{method}` now requires {}", list(added));
+                }
+                if added.iter().any(|a| a == ANONYMOUS) {
+                    return format!(
+                        "operation `{method}` no longer requires credentials (was {})",
+                        list(removed)
+                    );
+                }
                 match (removed.is_empty(), added.is_empty()) {
                     (false, false) => format!(
                         "security changed: accepts {} instead of {}",
@@ -667,6 +687,9 @@ impl OperationChange {
                     format!("server code reading `{field}` no longer compiles")
                 }),
             ],
+            Self::ParameterRenamed { from, .. } => vec![server_compiles(format!(
+                "server code reading `{from}` no longer compiles (client calls pass it by position)"
+            ))],
             Self::ParameterBecameRequired { label, field } => vec![
                 client_compiles(format!(
                     "calls of `{method}` passing an `Option` for {label} no longer compile"
@@ -768,6 +791,23 @@ impl OperationChange {
                     "server code returning the `{status}` variant of `{method}` no longer compiles: its type changes"
                 )),
             ],
+            Self::SecurityChanged { removed, added } if removed.iter().any(|r| r == ANONYMOUS) => {
+                vec![
+                    client_behaves(
+                        "existing clients calling without credentials are refused (401)".to_owned(),
+                    ),
+                    server_behaves(format!(
+                        "existing implementations that do not check {} serve callers the spec now refuses",
+                        added.join(" or ")
+                    )),
+                ]
+            }
+            Self::SecurityChanged { removed, added } if added.iter().any(|a| a == ANONYMOUS) => {
+                vec![server_behaves(format!(
+                    "existing implementations still require {}: they refuse callers without credentials, whom the spec admits",
+                    removed.join(" or ")
+                ))]
+            }
             Self::SecurityChanged { removed, added } => {
                 let mut effects = Vec::new();
                 if !removed.is_empty() {

@@ -111,10 +111,10 @@ fn compare_components(documents: Documents<'_>) -> Vec<SchemaChanges> {
                 );
                 findings
                     .into_iter()
-                    .flat_map(|(change, site)| {
+                    .flat_map(|finding| {
                         directions
                             .iter()
-                            .map(move |direction| change.clone().into_change(&site, *direction))
+                            .map(move |direction| finding.clone().into_change(*direction))
                     })
                     .collect()
             }

@@ -262,6 +262,20 @@ fn compare_parameters(
             parameters_struct(parameter),
             field_name(&parameter.name)
         );
+        if field_name(&old_parameter.name) != field_name(&parameter.name) {
+            let from = format!(
+                "{}::{}",
+                Root::parameters_struct(&old.operation_id, &old_parameter.location),
+                field_name(&old_parameter.name)
+            );
+            push(
+                OperationChange::ParameterRenamed {
+                    from,
+                    to: field.clone(),
+                },
+                &at,
+            );
+        }
         match (is_required(old_parameter), is_required(parameter)) {
             (false, true) => push(
                 OperationChange::ParameterBecameRequired {
@@ -302,7 +316,7 @@ fn compare_parameters(
         schema_changes.extend(
             findings
                 .into_iter()
-                .map(|(change, site)| change.into_change(&site, Direction::Request)),
+                .map(|finding| finding.into_change(Direction::Request)),
         );
     }
 }
@@ -393,7 +407,7 @@ fn compare_request_bodies(
             schema_changes.extend(
                 findings
                     .into_iter()
-                    .map(|(change, site)| change.into_change(&site, Direction::Request)),
+                    .map(|finding| finding.into_change(Direction::Request)),
             );
         }
     }
@@ -499,7 +513,7 @@ fn compare_responses(
                 schema_changes.extend(
                     findings
                         .into_iter()
-                        .map(|(change, site)| change.into_change(&site, Direction::Response)),
+                        .map(|finding| finding.into_change(Direction::Response)),
                 );
             }
         }

@@ -10,6 +10,7 @@ use refactor_openapi::resolve;
 use serde_json::{Map, Value};
 
 use crate::catalogue::{Relation, SchemaChange};
+use crate::report::{Aspect, Change, Direction, Verdict};
 use crate::rust_type::{field_is_option, is_nullable, referenced_name, rust_type};
 use crate::site::{Site, Step};
 
@@ -27,7 +28,30 @@ pub struct Documents<'a> {
 }
 
 /// A change and where it is.
-pub type Finding = (SchemaChange, Site);
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// What changed.
+    pub change: SchemaChange,
+    /// Where.
+    pub site: Site,
+    /// Inside a schema that now names another type: that rename already breaks the code using
+    /// it, so only the change's behaviour counts.
+    pub within_renamed: bool,
+}
+
+impl Finding {
+    /// The change, judged in `direction`.
+    pub fn into_change(self, direction: Direction) -> Change {
+        let mut change = self.change.into_change(&self.site, direction);
+        if self.within_renamed {
+            change
+                .effects
+                .retain(|effect| effect.aspect == Aspect::Behaves);
+            change.verdict = Verdict::of(&change.effects);
+        }
+        change
+    }
+}
 
 /// What a schema is compared as: whether it is a required field matters for its Rust type.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +74,7 @@ pub fn compare_schemas(
         documents,
         findings: Vec::new(),
         renamed_pairs: BTreeSet::new(),
+        within_renamed: 0,
     };
     walk.compare(site, old_pointer, old, new, role, 0);
     walk.findings
@@ -60,11 +85,17 @@ struct Walk<'a> {
     findings: Vec<Finding>,
     /// Pairs of components compared in place because one replaced the other.
     renamed_pairs: BTreeSet<(String, String)>,
+    /// How many renamed pairs the walk is inside.
+    within_renamed: usize,
 }
 
 impl Walk<'_> {
     fn report(&mut self, change: SchemaChange, site: &Site) {
-        self.findings.push((change, site.clone()));
+        self.findings.push(Finding {
+            change,
+            site: site.clone(),
+            within_renamed: self.within_renamed > 0,
+        });
     }
 
     fn compare(
@@ -100,18 +131,44 @@ impl Walk<'_> {
                 if !self.renamed_pairs.insert((old_name, new_name)) {
                     return;
                 }
+                self.within_renamed += 1;
+                self.compare_resolved(site, old_pointer, old, new, role, depth);
+                self.within_renamed -= 1;
+                return;
             }
             (None, None) => {}
-            (old_name, new_name) => {
+            (_, _) => {
+                // A reference on one side only: a rename when the structure keeps its type
+                // (`string` -> a named string type), else a type change, reported below.
                 let (from, to) = (rust_type(old_doc, old), rust_type(new_doc, new));
-                if from != to && (old_name.is_some() || new_name.is_some()) {
+                let same_type = type_of(resolve::through_aliases(old_doc, old))
+                    == type_of(resolve::through_aliases(new_doc, new));
+                if from != to && same_type {
                     self.report(SchemaChange::TypeRenamed { from, to }, site);
+                    self.within_renamed += 1;
+                    self.compare_resolved(site, old_pointer, old, new, role, depth);
+                    self.within_renamed -= 1;
+                    return;
                 }
             }
         }
+        self.compare_resolved(site, old_pointer, old, new, role, depth);
+    }
+
+    /// Compares two schemas through their aliases, keyword by keyword.
+    fn compare_resolved(
+        &mut self,
+        site: &Site,
+        old_pointer: &Pointer,
+        old: &Value,
+        new: &Value,
+        role: Role,
+        depth: usize,
+    ) {
+        let (old_doc, new_doc) = (self.documents.old, self.documents.new);
         let o = resolve::through_aliases(old_doc, old);
         let n = resolve::through_aliases(new_doc, new);
-        if self.compare_type(site, o, n) {
+        if self.compare_type(site, (old, o), (new, n)) {
             return;
         }
         let mut rust_change = {
@@ -139,7 +196,13 @@ impl Walk<'_> {
     }
 
     /// Reports a change of type; true when it did (nothing below it is worth comparing).
-    fn compare_type(&mut self, site: &Site, o: &Value, n: &Value) -> bool {
+    /// `old` and `new` as written, and as resolved.
+    fn compare_type(
+        &mut self,
+        site: &Site,
+        (old, o): (&Value, &Value),
+        (new, n): (&Value, &Value),
+    ) -> bool {
         let (from, to) = (type_of(o), type_of(n));
         if from == to {
             return false;
@@ -150,8 +213,8 @@ impl Walk<'_> {
             _ => Relation::Incomparable,
         };
         let (rust_from, rust_to) = (
-            rust_type(self.documents.old, o),
-            rust_type(self.documents.new, n),
+            rust_type(self.documents.old, old),
+            rust_type(self.documents.new, new),
         );
         self.report(
             SchemaChange::TypeChanged {
@@ -426,35 +489,31 @@ impl Walk<'_> {
         if old_members.is_empty() && new_members.is_empty() {
             return;
         }
-        for (key, (index, _)) in old_members
+        let shown = |key: &str, member: &Value, index: usize| {
+            if key.starts_with('`') {
+                key.to_owned()
+            } else {
+                let kind = type_of(member).unwrap_or("schema");
+                format!("inline `{kind}` (member {})", index + 1)
+            }
+        };
+        let change = |shown: String, added: bool| match (keyword, added) {
+            ("allOf", true) => SchemaChange::AllOfChanged(format!("member {shown} added")),
+            ("allOf", false) => SchemaChange::AllOfChanged(format!("member {shown} removed")),
+            (_, true) => SchemaChange::VariantAdded(shown),
+            (_, false) => SchemaChange::VariantRemoved(shown),
+        };
+        for (key, (index, member)) in old_members
             .iter()
             .filter(|(k, _)| !new_members.contains_key(*k))
         {
-            let removed = site.step(
-                Step::Member(keyword, index + 1),
-                old_pointer.key(keyword).index(*index),
-            );
-            self.report(
-                if keyword == "allOf" {
-                    SchemaChange::AllOfChanged(format!("member {key} removed"))
-                } else {
-                    SchemaChange::VariantRemoved(key.clone())
-                },
-                &removed,
-            );
+            self.report(change(shown(key, member, *index), false), site);
         }
         for (key, (index, new_member)) in &new_members {
             let pointer = site.pointer.key(keyword).index(*index);
             let here = site.step(Step::Member(keyword, index + 1), pointer);
             match old_members.get(key) {
-                None => self.report(
-                    if keyword == "allOf" {
-                        SchemaChange::AllOfChanged(format!("member {key} added"))
-                    } else {
-                        SchemaChange::VariantAdded(key.clone())
-                    },
-                    &here,
-                ),
+                None => self.report(change(shown(key, new_member, *index), true), site),
                 Some((old_index, old_member)) => self.compare(
                     &here,
                     &old_pointer.key(keyword).index(*old_index),
