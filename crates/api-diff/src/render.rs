@@ -54,11 +54,15 @@ fn groups(report: &Report) -> Vec<(String, &[Change])> {
     for schema in &report.schemas {
         let mut heading = format!("schema {}: type `{}`", schema.name, schema.rust_type);
         if !schema.used_by.is_empty() {
-            let directions: Vec<&str> = schema.directions.iter().map(|d| d.as_str()).collect();
+            let directions: Vec<String> = schema
+                .directions
+                .iter()
+                .map(|d| format!("{}s", d.as_str()))
+                .collect();
             let users: Vec<String> = schema.used_by.iter().map(|u| format!("`{u}`")).collect();
             let _ = write!(
                 heading,
-                ", in {}s of {}",
+                ", in {} of {}",
                 directions.join(" and "),
                 users.join(", ")
             );

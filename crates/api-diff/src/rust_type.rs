@@ -222,9 +222,9 @@ fn integer_type(schema: &Value, format: Option<&str>) -> &'static str {
             .rev()
             .find_map(|(_, ty, non_zero, type_min, type_max)| match (min, max) {
                 (None, Some(max)) => same(*type_max, max).then_some(*ty),
-                (Some(min), None) if min == 1.0 => Some(*non_zero),
+                (Some(1.0), None) => Some(*non_zero),
                 (Some(min), None) => same(*type_min, min).then_some(*ty),
-                (Some(min), Some(_)) if min == 1.0 => Some(*non_zero),
+                (Some(1.0), Some(_)) => Some(*non_zero),
                 (Some(min), Some(max)) => {
                     (same(*type_min, min) && same(*type_max, max)).then_some(*ty)
                 }
