@@ -223,3 +223,27 @@ fn standalone_codegen_reports_changes_only_when_the_spec_changed() {
         "{report}"
     );
 }
+
+#[test]
+fn the_readme_shows_the_report_the_tool_prints() {
+    let dir = tempfile::tempdir().expect("a scratch dir");
+    let changed = edited_seed(dir.path(), "confidence.yaml", |seed| {
+        seed.replace(
+            "        updated_by:\n          type: string\n          nullable: true\n          description: ID of the user who last updated the gold label\n",
+            "        confidence:\n          type: number\n          format: double\n          nullable: true\n          description: How sure the labeller was, from 0 to 1\n",
+        )
+    });
+    let output = xtask(&[
+        "api-diff",
+        "crates/types/src/generated.rs",
+        path_text(&changed),
+        "--new-overlay",
+        "spec/overlay.yaml",
+    ]);
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("the README");
+    let shown = format!(
+        "API changes since crates/types/src/generated.rs was generated:\n{}",
+        stdout(&output)
+    );
+    assert!(readme.contains(&shown), "the README should show:\n{shown}");
+}

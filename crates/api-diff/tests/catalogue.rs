@@ -109,3 +109,29 @@ fn every_case_gets_its_verdict() {
     expectorate::assert_contents(catalogue_dir().join("expected.txt"), &output);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn the_readme_documents_every_id_of_the_catalogue() {
+    let readme = std::fs::read_to_string(catalogue_dir().join("../../../../README.md"))
+        .expect("the README");
+    let expected =
+        std::fs::read_to_string(catalogue_dir().join("expected.txt")).expect("expected.txt");
+    let ids = expected
+        .lines()
+        .filter_map(|line| line.split_once(" [")?.1.split_once(']'))
+        .map(|(id, _)| id.to_owned());
+    let undocumented: Vec<String> = ids
+        .filter(|id| {
+            let schema_change = ["request-", "response-"].iter().find_map(|direction| {
+                let rest = id.strip_prefix(direction)?;
+                ["parameter-", "body-", "property-", "schema-"]
+                    .iter()
+                    .find_map(|subject| rest.strip_prefix(subject))
+            });
+            let documented = readme.contains(&format!("`{id}`"))
+                || schema_change.is_some_and(|change| readme.contains(&format!("`…-{change}`")));
+            !documented
+        })
+        .collect();
+    assert!(undocumented.is_empty(), "not in the README: {undocumented:?}");
+}
