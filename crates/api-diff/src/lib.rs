@@ -100,6 +100,9 @@ fn compare_components(documents: Documents<'_>) -> Vec<SchemaChanges> {
                 ) else {
                     continue;
                 };
+                if old == new {
+                    continue;
+                }
                 let site = Site::at(Root::Component((*name).to_owned()), pointer.clone());
                 let findings = compare_schemas(
                     documents,

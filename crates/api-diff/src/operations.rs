@@ -82,12 +82,15 @@ pub fn compare_operations(documents: Documents<'_>) -> Vec<OperationChanges> {
         .iter()
         .map(|operation| (operation.route(), operation))
         .collect();
+    let context_unchanged = operation_context_unchanged(documents);
     let mut groups = Vec::new();
     for address in operation_addresses(documents.new) {
         let Some(new) = Operation::read(documents.new, address) else {
             continue;
         };
         let changes = match old_by_route.remove(&new.route()) {
+            // Schemas it names are compared with the components.
+            Some(old) if context_unchanged && old.object == new.object => Vec::new(),
             Some(old) => compare_operation(documents, old, &new),
             None => vec![
                 OperationChange::EndpointAdded
@@ -105,6 +108,22 @@ pub fn compare_operations(documents: Documents<'_>) -> Vec<OperationChanges> {
         push_group(&mut groups, old, vec![removed]);
     }
     groups
+}
+
+/// Whether everything an operation reads besides its own object and the component schemas is
+/// the same in both documents: the document's security, and the components its `$ref`s name.
+fn operation_context_unchanged(documents: Documents<'_>) -> bool {
+    let same = |pointer: &str| documents.old.pointer(pointer) == documents.new.pointer(pointer);
+    same("/security")
+        && [
+            "parameters",
+            "requestBodies",
+            "responses",
+            "headers",
+            "securitySchemes",
+        ]
+        .iter()
+        .all(|component| same(&format!("/components/{component}")))
 }
 
 fn push_group(groups: &mut Vec<OperationChanges>, operation: &Operation<'_>, changes: Vec<Change>) {

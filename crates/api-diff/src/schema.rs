@@ -357,35 +357,26 @@ impl Walk<'_> {
         }
     }
 
-    fn compare_object(
+    fn compare_object<'a>(
         &mut self,
         site: &Site,
         old_pointer: &Pointer,
-        o: &Value,
-        n: &Value,
+        o: &'a Value,
+        n: &'a Value,
         depth: usize,
     ) {
-        let empty = Map::new();
-        let properties = |schema: &'_ Value| -> BTreeMap<String, Value> {
+        let properties = |schema: &'a Value| -> BTreeMap<&'a str, &'a Value> {
             schema
                 .get("properties")
                 .and_then(Value::as_object)
-                .unwrap_or(&empty)
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
+                .map(|properties| properties.iter().map(|(k, v)| (k.as_str(), v)).collect())
+                .unwrap_or_default()
         };
-        let required = |schema: &Value| -> BTreeSet<String> {
+        let required = |schema: &'a Value| -> BTreeSet<&'a str> {
             schema
                 .get("required")
                 .and_then(Value::as_array)
-                .map(|names| {
-                    names
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
+                .map(|names| names.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default()
         };
         let closed =
@@ -399,7 +390,7 @@ impl Walk<'_> {
         for (name, old_property) in &old_properties {
             let old_at = old_properties_pointer.key(name);
             let Some(new_property) = new_properties.get(name) else {
-                let removed = site.step(Step::Property(name.clone()), old_at);
+                let removed = site.step(Step::Property((*name).to_owned()), old_at);
                 let was_required = old_required.contains(name);
                 self.report(
                     SchemaChange::PropertyRemoved {
@@ -411,7 +402,7 @@ impl Walk<'_> {
                 continue;
             };
             let here = site.step(
-                Step::Property(name.clone()),
+                Step::Property((*name).to_owned()),
                 new_properties_pointer.key(name),
             );
             let (was, is) = (old_required.contains(name), new_required.contains(name));
@@ -439,7 +430,7 @@ impl Walk<'_> {
             .filter(|n| !old_properties.contains_key(*n))
         {
             let added = site.step(
-                Step::Property(name.clone()),
+                Step::Property((*name).to_owned()),
                 new_properties_pointer.key(name),
             );
             self.report(

@@ -112,8 +112,8 @@ fn every_case_gets_its_verdict() {
 
 #[test]
 fn the_readme_documents_every_id_of_the_catalogue() {
-    let readme = std::fs::read_to_string(catalogue_dir().join("../../../../README.md"))
-        .expect("the README");
+    let readme =
+        std::fs::read_to_string(catalogue_dir().join("../../../../README.md")).expect("the README");
     let expected =
         std::fs::read_to_string(catalogue_dir().join("expected.txt")).expect("expected.txt");
     let ids = expected
@@ -133,5 +133,8 @@ fn the_readme_documents_every_id_of_the_catalogue() {
             !documented
         })
         .collect();
-    assert!(undocumented.is_empty(), "not in the README: {undocumented:?}");
+    assert!(
+        undocumented.is_empty(),
+        "not in the README: {undocumented:?}"
+    );
 }
