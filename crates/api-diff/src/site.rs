@@ -161,7 +161,11 @@ impl Site {
         match (self.subject(), path.is_empty()) {
             (_, true) => owner,
             (Subject::Property, false) => format!("property `{path}` of {owner}"),
-            (_, false) => format!("`{path}` of {owner}"),
+            (_, false) => match path.as_str() {
+                "[]" => format!("the items of {owner}"),
+                "{}" => format!("the values of {owner}"),
+                _ => format!("`{path}` of {owner}"),
+            },
         }
     }
 
