@@ -150,7 +150,8 @@ fn compare_components(documents: Documents<'_>) -> Vec<SchemaChanges> {
     groups
 }
 
-/// Security schemes added, removed or changed (descriptions aside).
+/// Security schemes added, removed or changed (descriptions and `bearerFormat`, which the
+/// specification calls documentation, aside).
 fn compare_security_schemes(old: &Value, new: &Value) -> Vec<Change> {
     let schemes = |document: &Value| {
         document
@@ -165,6 +166,7 @@ fn compare_security_schemes(old: &Value, new: &Value) -> Vec<Change> {
         let mut scheme = scheme.clone();
         if let Some(object) = scheme.as_object_mut() {
             object.remove("description");
+            object.remove("bearerFormat");
         }
         scheme
     };
