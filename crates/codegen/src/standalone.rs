@@ -163,6 +163,8 @@ impl Standalone {
     pub fn codegen(&self, mode: Mode) -> anyhow::Result<Vec<PathBuf>> {
         let (files, warnings) = self.generate_with_warnings()?;
         print_warnings(&warnings);
+        let types_file = Path::new("types/src/generated.rs");
+        crate::change_report::print_changes(&self.out, types_file, &files);
         self.write_files(&files, mode)
     }
 

@@ -93,6 +93,8 @@ impl Workspace {
     /// Generates and writes (or checks) every generated file; returns the ones that changed.
     pub fn codegen(&self, mode: Mode) -> anyhow::Result<Vec<PathBuf>> {
         let files = self.generate()?;
+        let types_file = Path::new("crates/types/src/generated.rs");
+        crate::change_report::print_changes(&self.root, types_file, &files);
         ensure_files(&self.root, &files, mode, RERUN)
     }
 }
