@@ -6,6 +6,7 @@
 //! each difference with its place. Differences that do not matter on the wire are excused by a
 //! named rule in [`rules::RULES`]; everything else is a disagreement.
 
+mod align;
 mod difference;
 pub mod rules;
 mod schema;
@@ -15,10 +16,12 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+pub use align::Pair;
 pub use difference::{Difference, Place, Segment};
-pub use rules::{Facts, RULES, Rule};
+pub use rules::{Action, Facts, RULES, Rule};
 
-use self::schema::{SchemaWalk, normalize_whitespace, reference_name};
+use self::align::{component, reference_name};
+use self::schema::{SchemaWalk, normalize_whitespace};
 use crate::normalize::operations::HTTP_METHODS;
 use crate::resolve;
 
@@ -423,17 +426,7 @@ fn compare_responses(
         let error_response = status.starts_with('4')
             || status.starts_with('5')
             || (status == "default" && has_success);
-        // Rule error-statuses-as-ranges: an explicit error status is documented by its range.
-        let candidates: Vec<String> = if error_response {
-            let range = match status.chars().next() {
-                Some('4') => "4XX",
-                Some('5') => "5XX",
-                _ => "4XX",
-            };
-            vec![status.clone(), range.to_owned()]
-        } else {
-            vec![status.clone()]
-        };
+        let candidates = rules::response_candidates(status, error_response);
         let response_place = place.then(Segment::Response(status.clone()));
         let facts = Facts {
             error_response,
@@ -490,7 +483,7 @@ fn compare_content(
     walk: &mut SchemaWalk<'_>,
     facts: Facts,
 ) {
-    let by_kind = |body: &Value| -> BTreeMap<&'static str, Value> {
+    let by_kind = |body: &Value| -> BTreeMap<String, Value> {
         let mut kinds = BTreeMap::new();
         for (media_type, media) in body
             .get("content")
@@ -498,23 +491,21 @@ fn compare_content(
             .into_iter()
             .flatten()
         {
-            let (kind, schema) = if crate::normalize::is_json_media_type(media_type) {
-                (
-                    "application/json",
-                    media.get("schema").cloned().unwrap_or(Value::Bool(true)),
-                )
+            let (kind, schema_compared) = rules::media_kind(media_type);
+            let schema = if schema_compared {
+                media.get("schema").cloned().unwrap_or(Value::Bool(true))
             } else {
-                ("application/octet-stream", Value::Bool(true))
+                Value::Bool(true)
             };
             kinds.entry(kind).or_insert(schema);
         }
         kinds
     };
     let (e, a) = (by_kind(expected), by_kind(actual));
-    let kinds: BTreeSet<&&str> = e.keys().chain(a.keys()).collect();
+    let kinds: BTreeSet<&String> = e.keys().chain(a.keys()).collect();
     for kind in kinds {
-        let media_place = place.then(Segment::Media((*kind).to_owned()));
-        match (e.get(*kind), a.get(*kind)) {
+        let media_place = place.then(Segment::Media(kind.clone()));
+        match (e.get(kind), a.get(kind)) {
             (Some(e), Some(a)) => walk.compare(&media_place, e, a, facts),
             (e, a) => walk.report(media_place, e, a, facts),
         }
@@ -537,7 +528,7 @@ fn reachable_components(spec: &Value) -> BTreeSet<String> {
     );
     while let Some(name) = pending.pop() {
         if reached.insert(name.clone())
-            && let Some(schema) = schema::component(spec, &name)
+            && let Some(schema) = component(spec, &name)
         {
             collect_references(schema, spec, &mut pending);
         }
