@@ -7,7 +7,9 @@
 //! named rule in [`rules::RULES`]; everything else is a disagreement.
 
 mod align;
+mod client;
 mod difference;
+mod responses;
 pub mod rules;
 mod schema;
 
@@ -17,7 +19,9 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 pub use align::Pair;
+pub use client::{ClientOutcome, ClientProbe, ClientResult, client_probes, compare_client};
 pub use difference::{Difference, Place, Segment};
+pub use responses::compare_responses;
 pub use rules::{Action, Facts, RULES, Rule};
 
 use self::align::{component, reference_name};
@@ -35,6 +39,26 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// Differences judged by the allowance rules, and differences no rule may excuse.
+    fn judged(differences: Vec<(Difference, Facts)>, strict: Vec<Difference>) -> Self {
+        let mut comparison = Self::default();
+        for (difference, facts) in differences {
+            match rules::allowing_rule(&difference, &facts) {
+                Some(rule) => comparison.allowed.push((difference, rule)),
+                None => comparison.disagreements.push(difference),
+            }
+        }
+        comparison.disagreements.extend(strict);
+        comparison
+    }
+
+    /// This comparison and `other`'s findings together.
+    pub fn and(mut self, other: Self) -> Self {
+        self.disagreements.extend(other.disagreements);
+        self.allowed.extend(other.allowed);
+        self
+    }
+
     /// Whether the documents agree (up to the allowed differences).
     pub fn agrees(&self) -> bool {
         self.disagreements.is_empty()
@@ -93,14 +117,7 @@ pub fn semver_text(version: &str) -> String {
 pub fn compare(spec: &Value, implementation: &Value) -> Comparison {
     let mut walk = SchemaWalk::new(spec, implementation);
     compare_document(spec, implementation, &mut walk);
-    let mut comparison = Comparison::default();
-    for (difference, facts) in walk.differences {
-        match rules::allowing_rule(&difference, &facts) {
-            Some(rule) => comparison.allowed.push((difference, rule)),
-            None => comparison.disagreements.push(difference),
-        }
-    }
-    comparison
+    Comparison::judged(walk.differences, Vec::new())
 }
 
 fn compare_document(spec: &Value, implementation: &Value, walk: &mut SchemaWalk<'_>) {
@@ -198,7 +215,7 @@ fn is_empty(value: &Value) -> bool {
 }
 
 /// Operations by (uppercase method, path).
-fn operations(document: &Value) -> BTreeMap<(String, String), &Map<String, Value>> {
+pub(super) fn operations(document: &Value) -> BTreeMap<(String, String), &Map<String, Value>> {
     let mut found = BTreeMap::new();
     if let Some(Value::Object(paths)) = document.get("paths") {
         for (path, item) in paths {
@@ -281,7 +298,7 @@ fn compare_operation(
     compare_parameters(place, spec, implementation, expected, actual, walk);
     compare_request_body(place, spec, implementation, expected, actual, walk);
     let websocket_operation = actual.contains_key("x-dropshot-websocket");
-    compare_responses(
+    compare_operation_responses(
         place,
         spec,
         implementation,
@@ -400,7 +417,7 @@ fn compare_request_body(
     compare_content(&place, e, a, walk, Facts::default());
 }
 
-fn compare_responses(
+fn compare_operation_responses(
     place: &Place,
     spec: &Value,
     implementation: &Value,

@@ -33,6 +33,8 @@ pub struct Facts {
     pub additional_success: bool,
     /// The difference is inside a WebSocket channel operation (`x-dropshot-websocket`).
     pub websocket_operation: bool,
+    /// The difference is about an operation whose only successes are redirects (3xx).
+    pub redirect_success: bool,
 }
 
 /// Formats typify gives integers and numbers whose spec leaves the width open.
@@ -407,6 +409,21 @@ pub const RULES: &[Rule] = &[
         why: "dropshot's document takes a semantic version; a spec version such as `1.0` or `v2` \
               is compared as `1.0.0` or `2.0.0`",
         action: Action::Allow(|_, facts| facts.version_as_semver),
+    },
+    Rule {
+        name: "redirects-followed",
+        why: "an operation whose success is a redirect (3xx): reqwest follows the redirect, and \
+              progenitor's client reads the answer of its target (any 2xx) as the operation's \
+              success; the documented redirect itself never reaches the caller",
+        action: Action::Allow(|d, facts| {
+            facts.redirect_success
+                && matches!(d.place.last(), Some(Segment::Keyword(k)) if k == super::client::CLIENT_OUTCOME)
+                && d.actual.as_ref().and_then(Value::as_str) == Some(super::client::SUCCESS)
+                && d.place
+                    .0
+                    .iter()
+                    .any(|s| matches!(s, Segment::Response(code) if code.starts_with('2')))
+        }),
     },
     Rule {
         name: "unreachable-components",

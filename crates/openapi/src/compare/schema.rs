@@ -38,6 +38,8 @@ pub(super) struct SchemaWalk<'a> {
     implementation: &'a Value,
     /// Component pairs already compared (by spec name), so recursive types terminate.
     compared: BTreeSet<String>,
+    /// Where the places of component differences start (the document root by default).
+    root: Place,
     /// Implementation components reached through a `$ref`.
     pub reached_implementation: BTreeSet<String>,
     /// What was found.
@@ -50,9 +52,23 @@ impl<'a> SchemaWalk<'a> {
             spec,
             implementation,
             compared: BTreeSet::new(),
+            root: Place::default(),
             reached_implementation: BTreeSet::new(),
             differences: Vec::new(),
         }
+    }
+
+    /// A walk whose component differences are placed under `root`.
+    pub(super) fn under(root: Place, spec: &'a Value, implementation: &'a Value) -> Self {
+        Self {
+            root,
+            ..Self::new(spec, implementation)
+        }
+    }
+
+    /// The implementation's document.
+    pub(super) fn implementation(&self) -> &'a Value {
+        self.implementation
     }
 
     pub(super) fn report(
@@ -78,7 +94,7 @@ impl<'a> SchemaWalk<'a> {
         if !self.compared.insert(name.to_owned()) {
             return;
         }
-        let place = Place::default().then(Segment::Component(name.to_owned()));
+        let place = self.root.then(Segment::Component(name.to_owned()));
         let rust_name = rules::implementation_component(self.spec, name);
         let expected = component(self.spec, name);
         let actual = component(self.implementation, &rust_name);
