@@ -35,6 +35,9 @@ pub struct Facts {
     pub websocket_operation: bool,
     /// The difference is about an operation whose only successes are redirects (3xx).
     pub redirect_success: bool,
+    /// The implementation's schema here is a named type of its own that documents a plain
+    /// scalar (a newtype), not a field of a plain Rust type.
+    pub implementation_newtype: bool,
 }
 
 /// Formats typify gives integers and numbers whose spec leaves the width open.
@@ -337,9 +340,12 @@ pub const RULES: &[Rule] = &[
         name: "constraints-in-newtypes",
         why: "typify makes a constrained string (`pattern`, `minLength`, `maxLength`) a newtype \
               whose constructor and deserializer enforce the constraints; schemars does not \
-              document them",
-        action: Action::Allow(|d, _| {
-            matches!(keyword(d), Some("pattern" | "minLength" | "maxLength")) && d.actual.is_none()
+              document them. Only where the implementation has a newtype there: a constraint on \
+              a plain `String` is a disagreement",
+        action: Action::Allow(|d, facts| {
+            facts.implementation_newtype
+                && matches!(keyword(d), Some("pattern" | "minLength" | "maxLength"))
+                && d.actual.is_none()
         }),
     },
     Rule {

@@ -101,6 +101,7 @@ impl<'a> SchemaWalk<'a> {
         self.reached_implementation.insert(rust_name);
         let facts = Facts {
             alias_component: expected.is_some_and(is_alias),
+            implementation_newtype: actual.is_some_and(is_alias),
             ..facts
         };
         match (expected, actual) {
@@ -168,6 +169,10 @@ impl<'a> SchemaWalk<'a> {
                 if let Some(resolved) = component(self.implementation, actual_name) {
                     self.reached_implementation.insert(actual_name.to_owned());
                     let merged = with_siblings(resolved, &actual);
+                    let facts = Facts {
+                        implementation_newtype: is_alias(resolved),
+                        ..facts
+                    };
                     self.compare(place, &expected, &merged, facts);
                 } else {
                     self.report(
