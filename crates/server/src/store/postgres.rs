@@ -2,7 +2,8 @@
 //! servers speaking its wire protocol, such as CockroachDB and YugabyteDB), migrations compiled in.
 //!
 //! Replicas need no coordination beyond the database: every write is one transaction that also
-//! bumps `store_version` (which every replica's response cache polls), imports are serialized
+//! bumps `store_version` and lists the runs it changed (which every replica's response cache
+//! polls, dropping just those runs), imports are serialized
 //! by a transaction-scoped advisory lock, and sqlx's migrator takes its own advisory lock, so
 //! replicas starting together migrate once.
 
@@ -16,11 +17,18 @@ use sqlx::Row as _;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use uuid::Uuid;
 
-use super::rules::{self, LabelWrite, StoredIdentity};
+use sqlx::migrate::Migrator;
+
+use super::rules::{LabelWrite, StoredIdentity};
+use super::write::{self, ImportTransaction};
 use super::{
-    GoldLabelStore, ImportReport, RunLabels, StoreError, StoreOptions, redacted, unavailable,
+    Changes, GoldLabelStore, ImportReport, PoolStatus, RunLabels, StoreError, StoreOptions,
+    check_migrated, redacted, unavailable,
 };
-use crate::import::{ImportBatch, LabelRecord};
+use crate::import::{ImportBatch, LabelRecord, RunRecord};
+
+/// The migrations, compiled in.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The advisory lock every import holds for its transaction ("refactor" in ASCII): imports from
 /// several replicas or processes run one after another, so each sees the others' runs.
@@ -65,7 +73,7 @@ impl PostgresStore {
             .connect_with(connect)
             .await
             .map_err(unavailable)?;
-        sqlx::migrate!("./migrations/postgres")
+        MIGRATOR
             .run(&pool)
             .await
             .map_err(|error| StoreError::Unavailable(format!("migrations failed: {error}")))?;
@@ -147,75 +155,150 @@ impl GoldLabelStore for PostgresStore {
     }
 
     async fn import(&self, batch: &ImportBatch) -> Result<ImportReport, StoreError> {
-        let mut report = ImportReport::default();
-        // Dropping the transaction without committing rolls it back: all or nothing.
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        // Held until the transaction ends: imports commit one after another, in version order.
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(IMPORT_LOCK)
             .execute(&mut *tx)
             .await
             .map_err(unavailable)?;
-        for run in &batch.runs {
-            let owner: Option<String> =
-                sqlx::query_scalar("SELECT account_id FROM runs WHERE id = $1")
-                    .bind(run.id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(unavailable)?;
-            if rules::run_needs_creating(run, owner.as_deref())? {
-                sqlx::query("INSERT INTO runs (id, account_id) VALUES ($1, $2)")
-                    .bind(run.id)
-                    .bind(&run.account_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|error| write_error(error, || format!("run {}", run.id)))?;
-                report.runs_created += 1;
-            }
-        }
-        for record in &batch.labels {
-            let label = &record.label;
-            let stored =
-                sqlx::query("SELECT run_id, account_id, body FROM gold_labels WHERE id = $1")
-                    .bind(label.id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(unavailable)?
-                    .map(|row| StoredIdentity {
-                        run_id: row.get::<Uuid, _>(0).to_string(),
-                        account_id: row.get(1),
-                        body: row.get(2),
-                    });
-            let write = rules::label_write(record, stored.as_ref())?;
-            let statement = match write {
-                LabelWrite::Unchanged => {
-                    report.count(write);
-                    continue;
-                }
-                LabelWrite::Create => INSERT_LABEL,
-                LabelWrite::Update => UPDATE_LABEL,
-            };
-            let (created_at, created_at_nanos) = stored_time(label.created_at);
-            sqlx::query(statement)
-                .bind(label.id)
-                .bind(label.run_id)
-                .bind(&label.account_id)
-                .bind(created_at)
-                .bind(created_at_nanos)
-                .bind(object_value(&label.body))
-                .bind(&label.body)
-                .execute(&mut *tx)
-                .await
-                .map_err(|error| write_error(error, || describe(record)))?;
-            report.count(write);
-        }
-        if report.changed_anything() {
-            sqlx::query("UPDATE store_version SET version = version + 1 WHERE id = 1")
-                .execute(&mut *tx)
+        write::import(PostgresImport(tx), batch).await
+    }
+
+    async fn changes_since(&self, seen: u64) -> Result<Changes, StoreError> {
+        // One statement, one snapshot: the version and the log entries agree.
+        let rows = sqlx::query(
+            "SELECT s.version, c.version, c.run_id
+             FROM store_version s LEFT JOIN run_changes c ON c.version > $1 AND c.version <= s.version
+             WHERE s.id = 1",
+        )
+        .bind(i64::try_from(seen).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        let now = rows
+            .first()
+            .map(|row| row.get::<i64, _>(0))
+            .ok_or_else(|| StoreError::Unavailable("store_version has no row".into()))?;
+        let entries = rows.iter().filter_map(|row| {
+            let version = row.get::<Option<i64>, _>(1)?;
+            let run = row.get::<Option<Uuid>, _>(2)?;
+            Some((u64::try_from(version).ok()?, run))
+        });
+        Ok(Changes::from_log(
+            seen,
+            u64::try_from(now).unwrap_or_default(),
+            entries,
+        ))
+    }
+
+    async fn ready(&self) -> Result<(), StoreError> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
                 .await
                 .map_err(unavailable)?;
-        }
-        tx.commit().await.map_err(unavailable)?;
-        Ok(report)
+        check_migrated(&MIGRATOR, &applied)
+    }
+
+    fn pool_status(&self) -> Option<PoolStatus> {
+        Some(PoolStatus::of(&self.pool))
+    }
+}
+
+/// An import's PostgreSQL transaction, holding the import lock.
+struct PostgresImport(sqlx::Transaction<'static, sqlx::Postgres>);
+
+#[async_trait]
+impl ImportTransaction for PostgresImport {
+    async fn run_owner(&mut self, run: Uuid) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("SELECT account_id FROM runs WHERE id = $1")
+            .bind(run)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn insert_run(&mut self, run: &RunRecord) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO runs (id, account_id) VALUES ($1, $2)")
+            .bind(run.id)
+            .bind(&run.account_id)
+            .execute(&mut *self.0)
+            .await
+            .map(drop)
+            .map_err(|error| write_error(error, || format!("run {}", run.id)))
+    }
+
+    async fn stored_label(&mut self, id: Uuid) -> Result<Option<StoredIdentity>, StoreError> {
+        let row = sqlx::query("SELECT run_id, account_id, body FROM gold_labels WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|row| StoredIdentity {
+            run_id: row.get::<Uuid, _>(0).to_string(),
+            account_id: row.get(1),
+            body: row.get(2),
+        }))
+    }
+
+    async fn write_label(
+        &mut self,
+        record: &LabelRecord,
+        write: LabelWrite,
+    ) -> Result<(), StoreError> {
+        let statement = match write {
+            LabelWrite::Create => INSERT_LABEL,
+            LabelWrite::Update => UPDATE_LABEL,
+            LabelWrite::Unchanged => return Ok(()),
+        };
+        let label = &record.label;
+        let (created_at, created_at_nanos) = stored_time(label.created_at);
+        sqlx::query(statement)
+            .bind(label.id)
+            .bind(label.run_id)
+            .bind(&label.account_id)
+            .bind(created_at)
+            .bind(created_at_nanos)
+            .bind(object_value(&label.body))
+            .bind(&label.body)
+            .execute(&mut *self.0)
+            .await
+            .map(drop)
+            .map_err(|error| write_error(error, || describe(record)))
+    }
+
+    async fn bump_version(&mut self) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "UPDATE store_version SET version = version + 1 WHERE id = 1 RETURNING version",
+        )
+        .fetch_one(&mut *self.0)
+        .await
+        .map_err(unavailable)
+    }
+
+    async fn record_changes(
+        &mut self,
+        version: i64,
+        runs: &[Uuid],
+        prune: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO run_changes (version, run_id) SELECT $1, unnest($2::uuid[])")
+            .bind(version)
+            .bind(runs)
+            .execute(&mut *self.0)
+            .await
+            .map_err(unavailable)?;
+        sqlx::query("DELETE FROM run_changes WHERE version <= $1")
+            .bind(prune)
+            .execute(&mut *self.0)
+            .await
+            .map(drop)
+            .map_err(unavailable)
+    }
+
+    async fn commit(self) -> Result<(), StoreError> {
+        self.0.commit().await.map_err(unavailable)
     }
 }
 

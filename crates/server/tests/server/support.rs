@@ -216,7 +216,7 @@ pub async fn seed(store: &dyn GoldLabelStore, labels: &[Value], empty_runs: &[(u
 /// Serves `store` with `auth` on an ephemeral port.
 pub async fn start(store: Box<dyn GoldLabelStore>, auth: Authenticator) -> HttpServer<AppState> {
     let bind = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    serve::start(store, auth, bind, slog::Level::Warning)
+    serve::start(store, auth, &serve::ServeOptions::quiet(bind))
         .await
         .unwrap_or_else(|e| panic!("start: {e}"))
 }

@@ -21,9 +21,15 @@ use sqlx::sqlite::{
 };
 use uuid::Uuid;
 
-use super::rules::{self, LabelWrite, StoredIdentity};
-use super::{GoldLabelStore, ImportReport, RunLabels, StoreError, StoreOptions, unavailable};
-use crate::import::ImportBatch;
+use sqlx::migrate::Migrator;
+
+use super::rules::{LabelWrite, StoredIdentity};
+use super::write::{self, ImportTransaction};
+use super::{
+    Changes, GoldLabelStore, ImportReport, PoolStatus, RunLabels, StoreError, StoreOptions,
+    check_migrated, unavailable,
+};
+use crate::import::{ImportBatch, LabelRecord, RunRecord};
 use file::{DatabaseFile, FileIdentity, FileState};
 use url::SqliteUrl;
 
@@ -59,6 +65,10 @@ pub struct SqliteStore {
 
 /// The low bits of [`SqliteStore`]'s version count writes, the bits above count reopened files.
 const WRITE_BITS: u32 = 40;
+const WRITE_MASK: u64 = (1 << WRITE_BITS) - 1;
+
+/// The migrations, compiled in.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 impl SqliteStore {
     /// Opens `sqlite://PATH`, creating the file and applying migrations; or, for
@@ -161,7 +171,7 @@ async fn connect_and_migrate(
         .connect_with(connect.clone())
         .await
         .map_err(unavailable)?;
-    sqlx::migrate!("./migrations/sqlite")
+    MIGRATOR
         .run(&pool)
         .await
         .map_err(|error| StoreError::Unavailable(format!("migrations failed: {error}")))?;
@@ -185,85 +195,176 @@ impl GoldLabelStore for SqliteStore {
             .fetch_one(&pool)
             .await
             .map_err(unavailable)?;
-        let reopened = self.reopened.load(Ordering::Acquire);
-        Ok((reopened << WRITE_BITS)
-            | (u64::try_from(writes).unwrap_or_default() & ((1 << WRITE_BITS) - 1)))
+        Ok(self.composite_version(writes))
     }
 
     async fn import(&self, batch: &ImportBatch) -> Result<ImportReport, StoreError> {
-        let mut report = ImportReport::default();
-        // Dropping the transaction without committing rolls it back: all or nothing. IMMEDIATE
-        // takes the write lock up front, so concurrent imports (other processes included) wait
-        // for each other within the busy timeout instead of failing to upgrade a read.
+        // IMMEDIATE takes the write lock up front, so concurrent imports (other processes
+        // included) wait for each other within the busy timeout instead of failing to upgrade a
+        // read, and commit their versions in order.
         let pool = self.pool().await?;
-        let mut tx = pool
+        let tx = pool
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)?;
-        for run in &batch.runs {
-            let owner: Option<String> =
-                sqlx::query_scalar("SELECT account_id FROM runs WHERE id = ?1")
-                    .bind(run.id.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(unavailable)?;
-            if rules::run_needs_creating(run, owner.as_deref())? {
-                sqlx::query("INSERT INTO runs (id, account_id) VALUES (?1, ?2)")
-                    .bind(run.id.to_string())
-                    .bind(&run.account_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(unavailable)?;
-                report.runs_created += 1;
+        write::import(SqliteImport(tx), batch).await
+    }
+
+    async fn changes_since(&self, seen: u64) -> Result<Changes, StoreError> {
+        let pool = self.pool().await?;
+        let seen_writes = seen & WRITE_MASK;
+        // One statement, one snapshot: the version and the log entries agree.
+        let rows = sqlx::query(
+            "SELECT s.version, c.version, c.run_id
+             FROM store_version s LEFT JOIN run_changes c ON c.version > ?1 AND c.version <= s.version
+             WHERE s.id = 1",
+        )
+        .bind(i64::try_from(seen_writes).unwrap_or(i64::MAX))
+        .fetch_all(&pool)
+        .await
+        .map_err(unavailable)?;
+        let writes = rows
+            .first()
+            .map(|row| row.get::<i64, _>(0))
+            .ok_or_else(|| StoreError::Unavailable("store_version has no row".into()))?;
+        let now = self.composite_version(writes);
+        if seen >> WRITE_BITS != now >> WRITE_BITS {
+            return Ok(Changes::everything(now)); // Another file since `seen`.
+        }
+        let entries = rows.iter().filter_map(|row| {
+            let version = row.get::<Option<i64>, _>(1)?;
+            let run = row.get::<Option<String>, _>(2)?.parse().ok()?;
+            Some((u64::try_from(version).ok()?, run))
+        });
+        let changes = Changes::from_log(seen_writes, now & WRITE_MASK, entries);
+        Ok(Changes {
+            version: now,
+            runs: changes.runs,
+        })
+    }
+
+    async fn ready(&self) -> Result<(), StoreError> {
+        let pool = self.pool().await?;
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&pool)
+                .await
+                .map_err(unavailable)?;
+        check_migrated(&MIGRATOR, &applied)
+    }
+
+    fn pool_status(&self) -> Option<PoolStatus> {
+        Some(PoolStatus::of(&self.current().0))
+    }
+}
+
+impl SqliteStore {
+    /// The store's version from the count of writes in the file: the number of reopened files
+    /// above [`WRITE_BITS`], the writes below.
+    fn composite_version(&self, writes: i64) -> u64 {
+        let reopened = self.reopened.load(Ordering::Acquire);
+        (reopened << WRITE_BITS) | (u64::try_from(writes).unwrap_or_default() & WRITE_MASK)
+    }
+}
+
+/// An import's SQLite transaction.
+struct SqliteImport(sqlx::Transaction<'static, sqlx::Sqlite>);
+
+#[async_trait]
+impl ImportTransaction for SqliteImport {
+    async fn run_owner(&mut self, run: Uuid) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("SELECT account_id FROM runs WHERE id = ?1")
+            .bind(run.to_string())
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn insert_run(&mut self, run: &RunRecord) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO runs (id, account_id) VALUES (?1, ?2)")
+            .bind(run.id.to_string())
+            .bind(&run.account_id)
+            .execute(&mut *self.0)
+            .await
+            .map(drop)
+            .map_err(unavailable)
+    }
+
+    async fn stored_label(&mut self, id: Uuid) -> Result<Option<StoredIdentity>, StoreError> {
+        let row = sqlx::query("SELECT run_id, account_id, body FROM gold_labels WHERE id = ?1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|row| StoredIdentity {
+            run_id: row.get(0),
+            account_id: row.get(1),
+            body: row.get(2),
+        }))
+    }
+
+    async fn write_label(
+        &mut self,
+        record: &LabelRecord,
+        write: LabelWrite,
+    ) -> Result<(), StoreError> {
+        let statement = match write {
+            LabelWrite::Update => {
+                "UPDATE gold_labels SET created_at_seconds = ?4, created_at_nanos = ?5, body = ?6
+                 WHERE id = ?1 AND run_id = ?2 AND account_id = ?3"
             }
-        }
-        for record in &batch.labels {
-            let label = &record.label;
-            let stored =
-                sqlx::query("SELECT run_id, account_id, body FROM gold_labels WHERE id = ?1")
-                    .bind(label.id.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(unavailable)?
-                    .map(|row| StoredIdentity {
-                        run_id: row.get(0),
-                        account_id: row.get(1),
-                        body: row.get(2),
-                    });
-            let write = rules::label_write(record, stored.as_ref())?;
-            let statement = match write {
-                LabelWrite::Unchanged => {
-                    report.count(write);
-                    continue;
-                }
-                LabelWrite::Create => {
-                    "INSERT INTO gold_labels (id, run_id, account_id, created_at_seconds, created_at_nanos, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-                }
-                LabelWrite::Update => {
-                    "UPDATE gold_labels SET created_at_seconds = ?4, created_at_nanos = ?5, body = ?6
-                     WHERE id = ?1 AND run_id = ?2 AND account_id = ?3"
-                }
-            };
-            sqlx::query(statement)
-                .bind(label.id.to_string())
-                .bind(label.run_id.to_string())
-                .bind(&label.account_id)
-                .bind(label.created_at.timestamp())
-                .bind(i64::from(label.created_at.timestamp_subsec_nanos()))
-                .bind(&label.body)
-                .execute(&mut *tx)
-                .await
-                .map_err(unavailable)?;
-            report.count(write);
-        }
-        if report.changed_anything() {
-            sqlx::query("UPDATE store_version SET version = version + 1 WHERE id = 1")
-                .execute(&mut *tx)
+            LabelWrite::Create => {
+                "INSERT INTO gold_labels (id, run_id, account_id, created_at_seconds, created_at_nanos, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+            }
+            LabelWrite::Unchanged => return Ok(()),
+        };
+        let label = &record.label;
+        sqlx::query(statement)
+            .bind(label.id.to_string())
+            .bind(label.run_id.to_string())
+            .bind(&label.account_id)
+            .bind(label.created_at.timestamp())
+            .bind(i64::from(label.created_at.timestamp_subsec_nanos()))
+            .bind(&label.body)
+            .execute(&mut *self.0)
+            .await
+            .map(drop)
+            .map_err(unavailable)
+    }
+
+    async fn bump_version(&mut self) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "UPDATE store_version SET version = version + 1 WHERE id = 1 RETURNING version",
+        )
+        .fetch_one(&mut *self.0)
+        .await
+        .map_err(unavailable)
+    }
+
+    async fn record_changes(
+        &mut self,
+        version: i64,
+        runs: &[Uuid],
+        prune: i64,
+    ) -> Result<(), StoreError> {
+        for run in runs {
+            sqlx::query("INSERT INTO run_changes (version, run_id) VALUES (?1, ?2)")
+                .bind(version)
+                .bind(run.to_string())
+                .execute(&mut *self.0)
                 .await
                 .map_err(unavailable)?;
         }
-        tx.commit().await.map_err(unavailable)?;
-        Ok(report)
+        sqlx::query("DELETE FROM run_changes WHERE version <= ?1")
+            .bind(prune)
+            .execute(&mut *self.0)
+            .await
+            .map(drop)
+            .map_err(unavailable)
+    }
+
+    async fn commit(self) -> Result<(), StoreError> {
+        self.0.commit().await.map_err(unavailable)
     }
 }
