@@ -23,6 +23,7 @@ on_every_backend!(
     concurrent_imports_through_several_stores_land_exactly_once,
     another_store_on_the_same_database_sees_every_write,
     a_nul_character_is_stored_or_refused_without_a_trace,
+    each_write_lists_the_runs_it_changed,
 );
 
 fn batch(labels: &[Value], empty_runs: &[(Uuid, &str)]) -> ImportBatch {
@@ -339,4 +340,71 @@ async fn an_in_memory_sqlite_database_lives_as_long_as_its_store() {
         .await
         .expect("import");
     assert_eq!(read(second.as_ref(), RUN).await, None);
+}
+
+async fn each_write_lists_the_runs_it_changed(db: TestDatabase) {
+    let store = db.store().await;
+    let reader = db.store().await;
+    let start = reader.version().await.expect("version");
+    let (first, second, empty) = (
+        Uuid::from_u128(0xA1),
+        Uuid::from_u128(0xA2),
+        Uuid::from_u128(0xA3),
+    );
+    let mut labels = sample_labels(first, "acme", 2);
+    store
+        .import(&batch(&labels, &[(empty, "acme")]))
+        .await
+        .expect("import");
+    let after_first = reader.changes_since(start).await.expect("changes");
+    let mut created = vec![first, empty];
+    created.sort();
+    assert_eq!(after_first.runs, Some(created));
+
+    // A no-op import lists nothing; a change to one label lists its run alone.
+    import(store.as_ref(), &labels).await.expect("import");
+    labels[1]["output_resource_name"] = json!("renamed");
+    let mut other = sample_labels(second, "acme", 1);
+    other[0]["id"] = json!(Uuid::from_u128(0xF00));
+    import(store.as_ref(), &labels).await.expect("import");
+    let after_rename = reader
+        .changes_since(after_first.version)
+        .await
+        .expect("changes");
+    assert_eq!(after_rename.runs, Some(vec![first]));
+    import(store.as_ref(), &other).await.expect("import");
+    let both = reader
+        .changes_since(after_first.version)
+        .await
+        .expect("changes");
+    assert_eq!(both.runs, Some(vec![first, second]));
+    let now = reader.changes_since(both.version).await.expect("changes");
+    assert_eq!((now.version, now.runs), (both.version, Some(vec![])));
+
+    // A version bumped by a writer that lists nothing: the reader cannot tell, and says so.
+    let bump = "UPDATE store_version SET version = version + 1";
+    match db.backend() {
+        Backend::Sqlite => {
+            use sqlx::Connection as _;
+            let mut connection = sqlx::SqliteConnection::connect(db.url())
+                .await
+                .expect("connect");
+            sqlx::query(bump)
+                .execute(&mut connection)
+                .await
+                .expect("bump");
+        }
+        Backend::Postgres => {
+            use sqlx::Connection as _;
+            let mut connection = sqlx::PgConnection::connect(db.url())
+                .await
+                .expect("connect");
+            sqlx::query(bump)
+                .execute(&mut connection)
+                .await
+                .expect("bump");
+        }
+    }
+    let unknown = reader.changes_since(both.version).await.expect("changes");
+    assert_eq!(unknown.runs, None);
 }
