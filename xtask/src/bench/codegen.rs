@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, ensure};
 
-use super::{Check, Plan, spread};
+use super::{Check, Plan, release_binary, spread};
 
 pub(super) fn codegen_section(
     root: &Path,
@@ -16,7 +16,7 @@ pub(super) fn codegen_section(
     plan: Plan,
     checks: &mut Vec<Check>,
 ) -> anyhow::Result<String> {
-    let generator = root.join("target/release/xtask");
+    let generator = release_binary(root, "xtask");
     let mut text = String::from(
         "## Codegen\n\nWhole-process wall time of the release generator: `xtask codegen --check` loads, \
          normalizes and generates every crate in memory and compares (no writes).\n\n\

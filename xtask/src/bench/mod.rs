@@ -14,6 +14,7 @@ mod client;
 mod codegen;
 mod load;
 mod process;
+mod scale;
 mod server;
 mod soak;
 
@@ -26,6 +27,7 @@ use anyhow::{Context as _, ensure};
 
 use client::client_section;
 use codegen::codegen_section;
+use scale::scale_section;
 use server::server_section;
 use soak::soak_section;
 
@@ -86,10 +88,28 @@ pub fn run(
     )?;
     let mut checks = Vec::new();
     let mut report = header(plan)?;
-    report.push_str(&codegen_section(root, corpus, plan, &mut checks)?);
-    report.push_str(&server_section(root, plan, postgres, &mut checks)?);
-    report.push_str(&soak_section(root, plan, &mut checks)?);
-    report.push_str(&client_section(root, plan, &mut checks)?);
+    // `REFACTOR_BENCH_ONLY=scale,server` measures only the sections named (for a quick look; the
+    // page then lacks the others).
+    let only = std::env::var("REFACTOR_BENCH_ONLY").ok();
+    let wanted = |section: &str| {
+        only.as_deref()
+            .is_none_or(|only| only.split(',').any(|name| name.trim() == section))
+    };
+    if wanted("codegen") {
+        report.push_str(&codegen_section(root, corpus, plan, &mut checks)?);
+    }
+    if wanted("server") {
+        report.push_str(&server_section(root, plan, postgres, &mut checks)?);
+    }
+    if wanted("scale") {
+        report.push_str(&scale_section(root, plan, postgres, &mut checks)?);
+    }
+    if wanted("soak") {
+        report.push_str(&soak_section(root, plan, &mut checks)?);
+    }
+    if wanted("client") {
+        report.push_str(&client_section(root, plan, &mut checks)?);
+    }
     report.push_str("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
     for check in &checks {
         let _ = writeln!(
@@ -142,6 +162,14 @@ const NOTES: &str = "
   maps, which every decoder builds. The client's response path adds reqwest's body handling
   around the same `from_slice`.
 ";
+
+/// A release binary of the workspace, in the target dir cargo builds into (`CARGO_TARGET_DIR`
+/// when set, else `target/` in the workspace).
+fn release_binary(root: &Path, name: &str) -> std::path::PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), |dir| root.join(dir));
+    target.join("release").join(name)
+}
 
 fn cargo(root: &Path, args: &[&str]) -> anyhow::Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());

@@ -70,7 +70,7 @@ pub(super) fn server_section(
     checks: &mut Vec<Check>,
 ) -> anyhow::Result<String> {
     ensure_wrk()?;
-    let server_binary = root.join("target/release/refactor-server");
+    let server_binary = super::release_binary(root, "refactor-server");
     let data = ScratchDir::new("bench-server")?;
     let sizes = [10_u32, 100, 1_000, 10_000];
     let dataset = data.path().join("labels.json");
@@ -276,7 +276,7 @@ pub(super) fn dataset_json(sizes: &[u32]) -> Value {
     json!({"gold_labels": labels})
 }
 
-fn response_bytes(url: &str, token: Option<&str>) -> anyhow::Result<usize> {
+pub(super) fn response_bytes(url: &str, token: Option<&str>) -> anyhow::Result<usize> {
     let mut command = Command::new("curl");
     command.args(["-s", url]);
     if let Some(token) = token {

@@ -257,18 +257,11 @@ pub fn redacted(url: &str) -> String {
 }
 
 impl RunLabels {
-    /// A run as both backends' `RUN_LABELS` query returns it: its owner and its label bodies,
-    /// comma-separated in the API's order (`None` for a run without labels).
-    fn from_aggregate(owner: String, bodies: Option<String>) -> Self {
-        let bodies = bodies.unwrap_or_default();
-        let mut json = Vec::with_capacity(bodies.len() + 2);
-        json.push(b'[');
-        json.extend_from_slice(bodies.as_bytes());
-        json.push(b']');
-        Self {
-            owner,
-            json: Bytes::from(json),
-        }
+    /// A run as both backends' `RUN_LABELS` query returns it: its owner and its stored response
+    /// (`None` only for a run no import has written a response for, which has no labels).
+    fn from_response(owner: String, body: Option<String>) -> Self {
+        let json = body.map_or_else(|| bytes::Bytes::from_static(b"[]"), bytes::Bytes::from);
+        Self { owner, json }
     }
 }
 

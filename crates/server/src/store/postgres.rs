@@ -34,13 +34,20 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 /// several replicas or processes run one after another, so each sees the others' runs.
 const IMPORT_LOCK: i64 = 0x7265_6661_6374_6f72;
 
-/// A run's owner and its labels as one JSON array text; no row when there is no such run.
+/// A run's owner and its stored response; no row when there is no such run.
 const RUN_LABELS: &str = "
-    SELECT r.account_id,
-           string_agg(l.body, ',' ORDER BY l.created_at, l.created_at_nanos, l.id)
-    FROM runs r LEFT JOIN gold_labels l ON l.run_id = r.id
-    WHERE r.id = $1
-    GROUP BY r.id";
+    SELECT r.account_id, p.body
+    FROM runs r LEFT JOIN run_responses p ON p.run_id = r.id
+    WHERE r.id = $1";
+
+/// Rewrites each of the runs `$1`'s stored response from its labels.
+const STORE_RESPONSES: &str = "
+    INSERT INTO run_responses (run_id, body)
+    SELECT run.id, '[' || coalesce(
+        (SELECT string_agg(l.body, ',' ORDER BY l.created_at, l.created_at_nanos, l.id)
+         FROM gold_labels l WHERE l.run_id = run.id), '') || ']'
+    FROM unnest($1::uuid[]) AS run (id)
+    ON CONFLICT (run_id) DO UPDATE SET body = excluded.body";
 
 const INSERT_LABEL: &str = "
     INSERT INTO gold_labels (id, run_id, account_id, created_at, created_at_nanos, object_value, body)
@@ -143,7 +150,7 @@ impl GoldLabelStore for PostgresStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(unavailable)?;
-        Ok(row.map(|row| RunLabels::from_aggregate(row.get(0), row.get(1))))
+        Ok(row.map(|row| RunLabels::from_response(row.get(0), row.get(1))))
     }
 
     async fn version(&self) -> Result<u64, StoreError> {
@@ -266,6 +273,15 @@ impl ImportTransaction for PostgresImport {
             .await
             .map(drop)
             .map_err(|error| write_error(error, || describe(record)))
+    }
+
+    async fn store_responses(&mut self, runs: &[Uuid]) -> Result<(), StoreError> {
+        sqlx::query(STORE_RESPONSES)
+            .bind(runs)
+            .execute(&mut *self.0)
+            .await
+            .map(drop)
+            .map_err(unavailable)
     }
 
     async fn bump_version(&mut self) -> Result<i64, StoreError> {

@@ -1,6 +1,7 @@
 //! The import transaction, once for every backend: read what is stored under each run and
-//! label, apply the [`rules`](super::rules), write, bump the store's version and list the runs
-//! the import changed (see [`changes`](super::changes)), all or nothing. A backend only says
+//! label, apply the [`rules`](super::rules), write, rewrite the changed runs' stored responses,
+//! bump the store's version and list the runs the import changed (see
+//! [`changes`](super::changes)), all or nothing. A backend only says
 //! how each step reads or writes its tables ([`ImportTransaction`]).
 
 use std::collections::BTreeSet;
@@ -32,6 +33,9 @@ pub trait ImportTransaction: Send {
         record: &LabelRecord,
         write: LabelWrite,
     ) -> Result<(), StoreError>;
+
+    /// Rewrites the stored response of each of `runs` from its labels.
+    async fn store_responses(&mut self, runs: &[Uuid]) -> Result<(), StoreError>;
 
     /// Increases the store's version by one and returns the new version.
     async fn bump_version(&mut self) -> Result<i64, StoreError>;
@@ -74,8 +78,9 @@ pub async fn import<T: ImportTransaction>(
         report.count(write);
     }
     if report.changed_anything() {
-        let version = tx.bump_version().await?;
         let runs: Vec<Uuid> = changed_runs.into_iter().collect();
+        tx.store_responses(&runs).await?;
+        let version = tx.bump_version().await?;
         tx.record_changes(version, &runs, version - super::changes::RETAINED_VERSIONS)
             .await?;
     }

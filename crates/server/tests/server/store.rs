@@ -24,6 +24,7 @@ on_every_backend!(
     another_store_on_the_same_database_sees_every_write,
     a_nul_character_is_stored_or_refused_without_a_trace,
     each_write_lists_the_runs_it_changed,
+    a_database_from_before_stored_responses_serves_every_run_after_migrating,
 );
 
 fn batch(labels: &[Value], empty_runs: &[(Uuid, &str)]) -> ImportBatch {
@@ -382,29 +383,55 @@ async fn each_write_lists_the_runs_it_changed(db: TestDatabase) {
     assert_eq!((now.version, now.runs), (both.version, Some(vec![])));
 
     // A version bumped by a writer that lists nothing: the reader cannot tell, and says so.
-    let bump = "UPDATE store_version SET version = version + 1";
+    execute(&db, "UPDATE store_version SET version = version + 1").await;
+    let unknown = reader.changes_since(both.version).await.expect("changes");
+    assert_eq!(unknown.runs, None);
+}
+
+async fn a_database_from_before_stored_responses_serves_every_run_after_migrating(
+    db: TestDatabase,
+) {
+    let store = db.store().await;
+    let labels = sample_labels(RUN, "acme", 3);
+    let empty = Uuid::from_u128(0xE);
+    store
+        .import(&batch(&labels, &[(empty, "acme")]))
+        .await
+        .expect("import");
+    drop(store);
+    // Back to the schema before migration 4, with the data it had then.
+    for statement in [
+        "DROP TABLE run_responses",
+        "DELETE FROM _sqlx_migrations WHERE version = 4",
+    ] {
+        execute(&db, statement).await;
+    }
+    let store = db.store().await;
+    assert_eq!(read(store.as_ref(), RUN).await, Some(labels));
+    assert_eq!(read(store.as_ref(), empty).await, Some(vec![]));
+}
+
+/// Runs `statement` on `db` through a connection of its own.
+async fn execute(db: &TestDatabase, statement: &str) {
+    use sqlx::Connection as _;
     match db.backend() {
         Backend::Sqlite => {
-            use sqlx::Connection as _;
             let mut connection = sqlx::SqliteConnection::connect(db.url())
                 .await
                 .expect("connect");
-            sqlx::query(bump)
+            sqlx::query(statement)
                 .execute(&mut connection)
                 .await
-                .expect("bump");
+                .expect(statement);
         }
         Backend::Postgres => {
-            use sqlx::Connection as _;
             let mut connection = sqlx::PgConnection::connect(db.url())
                 .await
                 .expect("connect");
-            sqlx::query(bump)
+            sqlx::query(statement)
                 .execute(&mut connection)
                 .await
-                .expect("bump");
+                .expect(statement);
         }
     }
-    let unknown = reader.changes_since(both.version).await.expect("changes");
-    assert_eq!(unknown.runs, None);
 }

@@ -36,14 +36,20 @@ use url::SqliteUrl;
 /// How long SQLite waits on a lock held by another connection or process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// A run's owner and its labels as one JSON array text; no row when there is no such run.
-/// `group_concat(... ORDER BY ...)` needs SQLite 3.44 (the bundled one is newer).
+/// A run's owner and its stored response; no row when there is no such run.
 const RUN_LABELS: &str = "
-    SELECT r.account_id,
-           group_concat(l.body, ',' ORDER BY l.created_at_seconds, l.created_at_nanos, l.id)
-    FROM runs r LEFT JOIN gold_labels l ON l.run_id = r.id
-    WHERE r.id = ?1
-    GROUP BY r.id";
+    SELECT r.account_id, p.body
+    FROM runs r LEFT JOIN run_responses p ON p.run_id = r.id
+    WHERE r.id = ?1";
+
+/// Rewrites run `?1`'s stored response from its labels. `group_concat(... ORDER BY ...)` needs
+/// SQLite 3.44 (the bundled one is newer).
+const STORE_RESPONSE: &str = "
+    INSERT INTO run_responses (run_id, body)
+    SELECT ?1, '[' || coalesce(
+        (SELECT group_concat(body, ',' ORDER BY created_at_seconds, created_at_nanos, id)
+         FROM gold_labels WHERE run_id = ?1), '') || ']'
+    ON CONFLICT (run_id) DO UPDATE SET body = excluded.body";
 
 /// Gold labels in a SQLite database file.
 #[derive(Debug)]
@@ -186,7 +192,7 @@ impl GoldLabelStore for SqliteStore {
             .fetch_optional(&self.pool().await?)
             .await
             .map_err(unavailable)?;
-        Ok(row.map(|row| RunLabels::from_aggregate(row.get(0), row.get(1))))
+        Ok(row.map(|row| RunLabels::from_response(row.get(0), row.get(1))))
     }
 
     async fn version(&self) -> Result<u64, StoreError> {
@@ -331,6 +337,17 @@ impl ImportTransaction for SqliteImport {
             .await
             .map(drop)
             .map_err(unavailable)
+    }
+
+    async fn store_responses(&mut self, runs: &[Uuid]) -> Result<(), StoreError> {
+        for run in runs {
+            sqlx::query(STORE_RESPONSE)
+                .bind(run.to_string())
+                .execute(&mut *self.0)
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(())
     }
 
     async fn bump_version(&mut self) -> Result<i64, StoreError> {
