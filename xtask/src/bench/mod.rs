@@ -128,17 +128,18 @@ pub fn run(
 const NOTES: &str = "
 ## Where the time goes
 
-- **Serving a run** is a map lookup and a reference-counted clone of bytes encoded once: each label
-  is stored as the JSON the API serves, a run's labels come out of SQLite as one `group_concat`
-  (one indexed query), and `CachedStore` keeps the encoded array until the store's version
-  changes. The version is polled every 50 ms (one primary-key read), which makes a write by any
-  process or replica visible within 50 ms without a query per request. What is left per request
-  is hyper and dropshot (routing, extractors), HS256 verification of the token (base64, HMAC,
-  claims parsing) and the request log.
+- **Serving a run** is a lookup in the bounded response cache (quick_cache, sharded, counted in
+  bytes) and a reference-counted clone of bytes encoded once. A run that is not cached is one
+  primary-key read: each run's response is stored as the JSON array the API serves
+  (`run_responses`, rewritten by every import that changes the run), so a miss costs no
+  aggregation and no re-encoding, and concurrent misses of one run share one read. What is left
+  per request is hyper and dropshot (routing, extractors), HS256 verification of the token
+  (base64, HMAC, claims parsing), the request log and the request metrics.
+- **Freshness** costs one indexed query every 50 ms per process: the change log (`run_changes`)
+  lists the runs each store version changed, and each process drops just those from its cache.
+  A write therefore costs every replica one read of each run it touched, not of every run.
 - **PostgreSQL** rows match SQLite's because neither database is on the request path once a
-  run is cached: each replica reads the store's version every 50 ms and a run's labels once per
-  write (one `string_agg` over the same index). A write costs each replica one uncached read
-  per run it serves.
+  run is cached.
 - **The request log** is dropshot's `request completed` line, formatted by a background thread into
   a buffer flushed when full or every 100 ms. dropshot's default logger formats and flushes each
   record and filters levels only after queueing, which alone costs several thousand requests per

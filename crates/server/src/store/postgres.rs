@@ -7,6 +7,7 @@
 //! by a transaction-scoped advisory lock, and sqlx's migrator takes its own advisory lock, so
 //! replicas starting together migrate once.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use async_trait::async_trait;
@@ -19,7 +20,7 @@ use uuid::Uuid;
 
 use sqlx::migrate::Migrator;
 
-use super::rules::{LabelWrite, StoredIdentity};
+use super::rules::StoredIdentity;
 use super::write::{self, ImportTransaction};
 use super::{
     Changes, GoldLabelStore, ImportReport, PoolStatus, RunLabels, StoreError, StoreOptions,
@@ -56,6 +57,21 @@ const INSERT_LABEL: &str = "
 const UPDATE_LABEL: &str = "
     UPDATE gold_labels SET created_at = $4, created_at_nanos = $5, object_value = $6::jsonb, body = $7
     WHERE id = $1 AND run_id = $2 AND account_id = $3";
+
+/// Many labels at once, from one array per column ([`LabelColumns`]).
+const INSERT_LABELS: &str = "
+    INSERT INTO gold_labels (id, run_id, account_id, created_at, created_at_nanos, object_value, body)
+    SELECT id, run_id, account_id, created_at, created_at_nanos, object_value::jsonb, body
+    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::int[], $6::text[], $7::text[])
+        AS new (id, run_id, account_id, created_at, created_at_nanos, object_value, body)";
+
+const UPDATE_LABELS: &str = "
+    UPDATE gold_labels g
+    SET created_at = new.created_at, created_at_nanos = new.created_at_nanos,
+        object_value = new.object_value::jsonb, body = new.body
+    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::int[], $6::text[], $7::text[])
+        AS new (id, run_id, account_id, created_at, created_at_nanos, object_value, body)
+    WHERE g.id = new.id AND g.run_id = new.run_id AND g.account_id = new.account_id";
 
 /// SQLSTATEs of values PostgreSQL refuses to store: a NUL character in text (22021), `\u0000` in
 /// jsonb (22P05), a time out of range (22008).
@@ -127,15 +143,119 @@ fn object_value(body: &str) -> Option<&str> {
 /// A database error while writing `what`: a value PostgreSQL cannot store is the record's fault
 /// and says so; anything else is the database's.
 fn write_error(error: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
-    let refused = error
-        .as_database_error()
-        .and_then(|database| database.code())
-        .is_some_and(|code| UNSTORABLE_VALUES.contains(&code.as_ref()));
-    if refused {
+    if refused(&error) {
         StoreError::Unstorable(format!("PostgreSQL cannot store {}: {error}", what()))
     } else {
         unavailable(error)
     }
+}
+
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// Runs `batch` in a savepoint. When PostgreSQL refuses a value in it, runs the records'
+/// statements `one_by_one` instead, so that the error names the record that holds the value
+/// (the import then fails and writes nothing).
+async fn write_batch<'q, T: Sync>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    batch: PgQuery<'q>,
+    records: &[&'q T],
+    one: fn(&'q T) -> (PgQuery<'q>, String),
+) -> Result<(), StoreError> {
+    let mut savepoint = sqlx::Connection::begin(&mut **tx)
+        .await
+        .map_err(unavailable)?;
+    let error = match batch.execute(&mut *savepoint).await {
+        Ok(_) => return savepoint.commit().await.map_err(unavailable),
+        Err(error) if refused(&error) => error,
+        Err(error) => return Err(unavailable(error)),
+    };
+    savepoint.rollback().await.map_err(unavailable)?;
+    for record in records {
+        let (query, what) = one(record);
+        query
+            .execute(&mut **tx)
+            .await
+            .map_err(|error| write_error(error, || what))?;
+    }
+    Err(write_error(error, || "a record of the import".into()))
+}
+
+/// One run's insert, and what it is.
+fn insert_run(run: &RunRecord) -> (PgQuery<'_>, String) {
+    let query = sqlx::query("INSERT INTO runs (id, account_id) VALUES ($1, $2)")
+        .bind(run.id)
+        .bind(&run.account_id);
+    (query, format!("run {}", run.id))
+}
+
+/// One label's columns bound to [`INSERT_LABEL`] or [`UPDATE_LABEL`].
+fn bind_label<'q>(query: PgQuery<'q>, record: &'q LabelRecord) -> PgQuery<'q> {
+    let label = &record.label;
+    let (created_at, created_at_nanos) = stored_time(label.created_at);
+    query
+        .bind(label.id)
+        .bind(label.run_id)
+        .bind(&label.account_id)
+        .bind(created_at)
+        .bind(created_at_nanos)
+        .bind(object_value(&label.body))
+        .bind(&label.body)
+}
+
+/// Labels' columns, one array each, for [`INSERT_LABELS`] and [`UPDATE_LABELS`].
+struct LabelColumns<'a> {
+    ids: Vec<Uuid>,
+    runs: Vec<Uuid>,
+    accounts: Vec<&'a str>,
+    times: Vec<DateTime<Utc>>,
+    nanos: Vec<i32>,
+    objects: Vec<Option<&'a str>>,
+    bodies: Vec<&'a str>,
+}
+
+impl<'a> LabelColumns<'a> {
+    fn of(records: &[&'a LabelRecord]) -> Self {
+        let mut columns = Self {
+            ids: Vec::with_capacity(records.len()),
+            runs: Vec::with_capacity(records.len()),
+            accounts: Vec::with_capacity(records.len()),
+            times: Vec::with_capacity(records.len()),
+            nanos: Vec::with_capacity(records.len()),
+            objects: Vec::with_capacity(records.len()),
+            bodies: Vec::with_capacity(records.len()),
+        };
+        for record in records {
+            let label = &record.label;
+            let (time, nanos) = stored_time(label.created_at);
+            columns.ids.push(label.id);
+            columns.runs.push(label.run_id);
+            columns.accounts.push(&label.account_id);
+            columns.times.push(time);
+            columns.nanos.push(nanos);
+            columns.objects.push(object_value(&label.body));
+            columns.bodies.push(&label.body);
+        }
+        columns
+    }
+
+    fn bind<'q>(&'q self, query: PgQuery<'q>) -> PgQuery<'q> {
+        query
+            .bind(&self.ids)
+            .bind(&self.runs)
+            .bind(&self.accounts)
+            .bind(&self.times)
+            .bind(&self.nanos)
+            .bind(&self.objects)
+            .bind(&self.bodies)
+    }
+}
+
+/// Whether PostgreSQL refused a value (see [`UNSTORABLE_VALUES`]).
+fn refused(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|database| database.code())
+        .is_some_and(|code| UNSTORABLE_VALUES.contains(&code.as_ref()))
 }
 
 fn describe(record: &LabelRecord) -> String {
@@ -218,61 +338,77 @@ struct PostgresImport(sqlx::Transaction<'static, sqlx::Postgres>);
 
 #[async_trait]
 impl ImportTransaction for PostgresImport {
-    async fn run_owner(&mut self, run: Uuid) -> Result<Option<String>, StoreError> {
-        sqlx::query_scalar("SELECT account_id FROM runs WHERE id = $1")
-            .bind(run)
-            .fetch_optional(&mut *self.0)
-            .await
-            .map_err(unavailable)
-    }
-
-    async fn insert_run(&mut self, run: &RunRecord) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO runs (id, account_id) VALUES ($1, $2)")
-            .bind(run.id)
-            .bind(&run.account_id)
-            .execute(&mut *self.0)
-            .await
-            .map(drop)
-            .map_err(|error| write_error(error, || format!("run {}", run.id)))
-    }
-
-    async fn stored_label(&mut self, id: Uuid) -> Result<Option<StoredIdentity>, StoreError> {
-        let row = sqlx::query("SELECT run_id, account_id, body FROM gold_labels WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *self.0)
+    async fn run_owners(&mut self, runs: &[Uuid]) -> Result<HashMap<Uuid, String>, StoreError> {
+        let rows = sqlx::query("SELECT id, account_id FROM runs WHERE id = ANY($1)")
+            .bind(runs)
+            .fetch_all(&mut *self.0)
             .await
             .map_err(unavailable)?;
-        Ok(row.map(|row| StoredIdentity {
-            run_id: row.get::<Uuid, _>(0).to_string(),
-            account_id: row.get(1),
-            body: row.get(2),
-        }))
+        Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
     }
 
-    async fn write_label(
+    async fn insert_runs(&mut self, runs: &[&RunRecord]) -> Result<(), StoreError> {
+        let ids: Vec<Uuid> = runs.iter().map(|run| run.id).collect();
+        let accounts: Vec<&str> = runs.iter().map(|run| run.account_id.as_str()).collect();
+        let batch = sqlx::query(
+            "INSERT INTO runs (id, account_id) SELECT * FROM unnest($1::uuid[], $2::text[])",
+        )
+        .bind(&ids)
+        .bind(&accounts);
+        write_batch(&mut self.0, batch, runs, insert_run).await
+    }
+
+    async fn stored_labels(
         &mut self,
-        record: &LabelRecord,
-        write: LabelWrite,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, StoredIdentity>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, run_id, account_id, body FROM gold_labels WHERE id = ANY($1)")
+                .bind(ids)
+                .fetch_all(&mut *self.0)
+                .await
+                .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let identity = StoredIdentity {
+                    run_id: row.get::<Uuid, _>(1).to_string(),
+                    account_id: row.get(2),
+                    body: row.get(3),
+                };
+                (row.get(0), identity)
+            })
+            .collect())
+    }
+
+    async fn write_labels(
+        &mut self,
+        creates: &[&LabelRecord],
+        updates: &[&LabelRecord],
     ) -> Result<(), StoreError> {
-        let statement = match write {
-            LabelWrite::Create => INSERT_LABEL,
-            LabelWrite::Update => UPDATE_LABEL,
-            LabelWrite::Unchanged => return Ok(()),
-        };
-        let label = &record.label;
-        let (created_at, created_at_nanos) = stored_time(label.created_at);
-        sqlx::query(statement)
-            .bind(label.id)
-            .bind(label.run_id)
-            .bind(&label.account_id)
-            .bind(created_at)
-            .bind(created_at_nanos)
-            .bind(object_value(&label.body))
-            .bind(&label.body)
-            .execute(&mut *self.0)
-            .await
-            .map(drop)
-            .map_err(|error| write_error(error, || describe(record)))
+        if !creates.is_empty() {
+            let columns = LabelColumns::of(creates);
+            let batch = columns.bind(sqlx::query(INSERT_LABELS));
+            write_batch(&mut self.0, batch, creates, |record| {
+                (
+                    bind_label(sqlx::query(INSERT_LABEL), record),
+                    describe(record),
+                )
+            })
+            .await?;
+        }
+        if !updates.is_empty() {
+            let columns = LabelColumns::of(updates);
+            let batch = columns.bind(sqlx::query(UPDATE_LABELS));
+            write_batch(&mut self.0, batch, updates, |record| {
+                (
+                    bind_label(sqlx::query(UPDATE_LABEL), record),
+                    describe(record),
+                )
+            })
+            .await?;
+        }
+        Ok(())
     }
 
     async fn store_responses(&mut self, runs: &[Uuid]) -> Result<(), StoreError> {

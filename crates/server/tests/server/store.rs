@@ -25,6 +25,7 @@ on_every_backend!(
     a_nul_character_is_stored_or_refused_without_a_trace,
     each_write_lists_the_runs_it_changed,
     a_database_from_before_stored_responses_serves_every_run_after_migrating,
+    an_import_larger_than_a_statement_lands_whole,
 );
 
 fn batch(labels: &[Value], empty_runs: &[(Uuid, &str)]) -> ImportBatch {
@@ -433,5 +434,41 @@ async fn execute(db: &TestDatabase, statement: &str) {
                 .await
                 .expect(statement);
         }
+    }
+}
+
+async fn an_import_larger_than_a_statement_lands_whole(db: TestDatabase) {
+    // More labels than one statement writes (1,000), over runs that span statements too.
+    let runs: Vec<Uuid> = (0..3_u128).map(|n| Uuid::from_u128(0xB0 + n)).collect();
+    let mut labels: Vec<Value> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(n, run)| {
+            sample_labels(*run, "acme", 850)
+                .into_iter()
+                .enumerate()
+                .map(move |(i, mut label)| {
+                    label["id"] = json!(Uuid::from_u128(0x10_0000 * (n as u128 + 1) + i as u128));
+                    label
+                })
+        })
+        .collect();
+    let store = db.store().await;
+    let first = import(store.as_ref(), &labels).await.expect("import");
+    assert_eq!((first.runs_created, first.labels_created), (3, 2_550));
+    let again = import(store.as_ref(), &labels).await.expect("import");
+    assert_eq!(again.labels_unchanged, 2_550);
+    for label in &mut labels {
+        label["output_resource_name"] = json!("renamed");
+    }
+    let renamed = import(store.as_ref(), &labels).await.expect("import");
+    assert_eq!(renamed.labels_updated, 2_550);
+    let by_id = |labels: &mut Vec<Value>| labels.sort_by_key(|label| label["id"].to_string());
+    for (n, run) in runs.iter().enumerate() {
+        let mut served = read(store.as_ref(), *run).await.expect("the run exists");
+        let mut expected = labels[n * 850..(n + 1) * 850].to_vec();
+        by_id(&mut served);
+        by_id(&mut expected);
+        assert!(served == expected, "run {n} is not served as imported");
     }
 }

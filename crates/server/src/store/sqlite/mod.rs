@@ -9,6 +9,7 @@
 mod file;
 mod url;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,7 +24,7 @@ use uuid::Uuid;
 
 use sqlx::migrate::Migrator;
 
-use super::rules::{LabelWrite, StoredIdentity};
+use super::rules::StoredIdentity;
 use super::write::{self, ImportTransaction};
 use super::{
     Changes, GoldLabelStore, ImportReport, PoolStatus, RunLabels, StoreError, StoreOptions,
@@ -42,13 +43,14 @@ const RUN_LABELS: &str = "
     FROM runs r LEFT JOIN run_responses p ON p.run_id = r.id
     WHERE r.id = ?1";
 
-/// Rewrites run `?1`'s stored response from its labels. `group_concat(... ORDER BY ...)` needs
-/// SQLite 3.44 (the bundled one is newer).
-const STORE_RESPONSE: &str = "
+/// Rewrites the stored response of each run in the JSON array `?1` from its labels.
+/// `group_concat(... ORDER BY ...)` needs SQLite 3.44 (the bundled one is newer).
+const STORE_RESPONSES: &str = "
     INSERT INTO run_responses (run_id, body)
-    SELECT ?1, '[' || coalesce(
-        (SELECT group_concat(body, ',' ORDER BY created_at_seconds, created_at_nanos, id)
-         FROM gold_labels WHERE run_id = ?1), '') || ']'
+    SELECT run.value, '[' || coalesce(
+        (SELECT group_concat(l.body, ',' ORDER BY l.created_at_seconds, l.created_at_nanos, l.id)
+         FROM gold_labels l WHERE l.run_id = run.value), '') || ']'
+    FROM json_each(?1) AS run WHERE true
     ON CONFLICT (run_id) DO UPDATE SET body = excluded.body";
 
 /// Gold labels in a SQLite database file.
@@ -273,81 +275,135 @@ impl SqliteStore {
     }
 }
 
-/// An import's SQLite transaction.
+/// An import's SQLite transaction. Each step is one statement over a JSON array of its records
+/// (`json_each`), so it costs one call into SQLite's thread whatever the number of records.
 struct SqliteImport(sqlx::Transaction<'static, sqlx::Sqlite>);
+
+/// Ids as a JSON array of their hyphenated text, as the tables store them.
+fn id_list(ids: &[Uuid]) -> String {
+    serde_json::Value::from(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()).to_string()
+}
+
+/// Labels as a JSON array of their columns.
+fn label_list(records: &[&LabelRecord]) -> String {
+    let labels: Vec<serde_json::Value> = records
+        .iter()
+        .map(|record| {
+            let label = &record.label;
+            serde_json::json!({
+                "id": label.id,
+                "run_id": label.run_id,
+                "account_id": label.account_id,
+                "seconds": label.created_at.timestamp(),
+                "nanos": label.created_at.timestamp_subsec_nanos(),
+                "body": label.body,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(labels).to_string()
+}
 
 #[async_trait]
 impl ImportTransaction for SqliteImport {
-    async fn run_owner(&mut self, run: Uuid) -> Result<Option<String>, StoreError> {
-        sqlx::query_scalar("SELECT account_id FROM runs WHERE id = ?1")
-            .bind(run.to_string())
-            .fetch_optional(&mut *self.0)
-            .await
-            .map_err(unavailable)
+    async fn run_owners(&mut self, runs: &[Uuid]) -> Result<HashMap<Uuid, String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.account_id FROM json_each(?1) j JOIN runs r ON r.id = j.value",
+        )
+        .bind(id_list(runs))
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| Some((row.get::<String, _>(0).parse().ok()?, row.get(1))))
+            .collect())
     }
 
-    async fn insert_run(&mut self, run: &RunRecord) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO runs (id, account_id) VALUES (?1, ?2)")
-            .bind(run.id.to_string())
-            .bind(&run.account_id)
+    async fn insert_runs(&mut self, runs: &[&RunRecord]) -> Result<(), StoreError> {
+        let runs: Vec<serde_json::Value> = runs
+            .iter()
+            .map(|run| serde_json::json!({"id": run.id, "account_id": run.account_id}))
+            .collect();
+        sqlx::query(
+            "INSERT INTO runs (id, account_id)
+             SELECT value ->> 'id', value ->> 'account_id' FROM json_each(?1)",
+        )
+        .bind(serde_json::Value::Array(runs).to_string())
+        .execute(&mut *self.0)
+        .await
+        .map(drop)
+        .map_err(unavailable)
+    }
+
+    async fn stored_labels(
+        &mut self,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, StoredIdentity>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT g.id, g.run_id, g.account_id, g.body
+             FROM json_each(?1) j JOIN gold_labels g ON g.id = j.value",
+        )
+        .bind(id_list(ids))
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                let id = row.get::<String, _>(0).parse().ok()?;
+                Some((
+                    id,
+                    StoredIdentity {
+                        run_id: row.get(1),
+                        account_id: row.get(2),
+                        body: row.get(3),
+                    },
+                ))
+            })
+            .collect())
+    }
+
+    async fn write_labels(
+        &mut self,
+        creates: &[&LabelRecord],
+        updates: &[&LabelRecord],
+    ) -> Result<(), StoreError> {
+        if !creates.is_empty() {
+            sqlx::query(
+                "INSERT INTO gold_labels (id, run_id, account_id, created_at_seconds, created_at_nanos, body)
+                 SELECT value ->> 'id', value ->> 'run_id', value ->> 'account_id',
+                        value ->> 'seconds', value ->> 'nanos', value ->> 'body'
+                 FROM json_each(?1)",
+            )
+            .bind(label_list(creates))
             .execute(&mut *self.0)
-            .await
-            .map(drop)
-            .map_err(unavailable)
-    }
-
-    async fn stored_label(&mut self, id: Uuid) -> Result<Option<StoredIdentity>, StoreError> {
-        let row = sqlx::query("SELECT run_id, account_id, body FROM gold_labels WHERE id = ?1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.0)
             .await
             .map_err(unavailable)?;
-        Ok(row.map(|row| StoredIdentity {
-            run_id: row.get(0),
-            account_id: row.get(1),
-            body: row.get(2),
-        }))
-    }
-
-    async fn write_label(
-        &mut self,
-        record: &LabelRecord,
-        write: LabelWrite,
-    ) -> Result<(), StoreError> {
-        let statement = match write {
-            LabelWrite::Update => {
-                "UPDATE gold_labels SET created_at_seconds = ?4, created_at_nanos = ?5, body = ?6
-                 WHERE id = ?1 AND run_id = ?2 AND account_id = ?3"
-            }
-            LabelWrite::Create => {
-                "INSERT INTO gold_labels (id, run_id, account_id, created_at_seconds, created_at_nanos, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-            }
-            LabelWrite::Unchanged => return Ok(()),
-        };
-        let label = &record.label;
-        sqlx::query(statement)
-            .bind(label.id.to_string())
-            .bind(label.run_id.to_string())
-            .bind(&label.account_id)
-            .bind(label.created_at.timestamp())
-            .bind(i64::from(label.created_at.timestamp_subsec_nanos()))
-            .bind(&label.body)
+        }
+        if !updates.is_empty() {
+            sqlx::query(
+                "UPDATE gold_labels
+                 SET created_at_seconds = new.seconds, created_at_nanos = new.nanos, body = new.body
+                 FROM (SELECT value ->> 'id' AS id, value ->> 'seconds' AS seconds,
+                              value ->> 'nanos' AS nanos, value ->> 'body' AS body
+                       FROM json_each(?1)) AS new
+                 WHERE gold_labels.id = new.id",
+            )
+            .bind(label_list(updates))
             .execute(&mut *self.0)
             .await
-            .map(drop)
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        }
+        Ok(())
     }
 
     async fn store_responses(&mut self, runs: &[Uuid]) -> Result<(), StoreError> {
-        for run in runs {
-            sqlx::query(STORE_RESPONSE)
-                .bind(run.to_string())
-                .execute(&mut *self.0)
-                .await
-                .map_err(unavailable)?;
-        }
-        Ok(())
+        sqlx::query(STORE_RESPONSES)
+            .bind(id_list(runs))
+            .execute(&mut *self.0)
+            .await
+            .map(drop)
+            .map_err(unavailable)
     }
 
     async fn bump_version(&mut self) -> Result<i64, StoreError> {
@@ -365,14 +421,14 @@ impl ImportTransaction for SqliteImport {
         runs: &[Uuid],
         prune: i64,
     ) -> Result<(), StoreError> {
-        for run in runs {
-            sqlx::query("INSERT INTO run_changes (version, run_id) VALUES (?1, ?2)")
-                .bind(version)
-                .bind(run.to_string())
-                .execute(&mut *self.0)
-                .await
-                .map_err(unavailable)?;
-        }
+        sqlx::query(
+            "INSERT INTO run_changes (version, run_id) SELECT ?1, value FROM json_each(?2)",
+        )
+        .bind(version)
+        .bind(id_list(runs))
+        .execute(&mut *self.0)
+        .await
+        .map_err(unavailable)?;
         sqlx::query("DELETE FROM run_changes WHERE version <= ?1")
             .bind(prune)
             .execute(&mut *self.0)
