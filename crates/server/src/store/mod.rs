@@ -257,11 +257,12 @@ pub fn redacted(url: &str) -> String {
 }
 
 impl RunLabels {
-    /// A run as both backends' `RUN_LABELS` query returns it: its owner and its stored response
-    /// (`None` only for a run no import has written a response for, which has no labels).
-    fn from_response(owner: String, body: Option<String>) -> Self {
-        let json = body.map_or_else(|| bytes::Bytes::from_static(b"[]"), bytes::Bytes::from);
-        Self { owner, json }
+    /// A run as both backends' `RUN_LABELS` query returns it: its owner and its response.
+    fn from_response(owner: String, body: String) -> Self {
+        Self {
+            owner,
+            json: Bytes::from(body),
+        }
     }
 }
 

@@ -35,9 +35,13 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 /// several replicas or processes run one after another, so each sees the others' runs.
 const IMPORT_LOCK: i64 = 0x7265_6661_6374_6f72;
 
-/// A run's owner and its stored response; no row when there is no such run.
+/// A run's owner and its stored response (aggregated from its labels for a run that has none
+/// stored, which only a database written by another program can hold); no row when there is
+/// no such run.
 const RUN_LABELS: &str = "
-    SELECT r.account_id, p.body
+    SELECT r.account_id, coalesce(p.body, '[' || coalesce(
+        (SELECT string_agg(l.body, ',' ORDER BY l.created_at, l.created_at_nanos, l.id)
+         FROM gold_labels l WHERE l.run_id = r.id), '') || ']')
     FROM runs r LEFT JOIN run_responses p ON p.run_id = r.id
     WHERE r.id = $1";
 

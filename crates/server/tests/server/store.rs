@@ -26,6 +26,7 @@ on_every_backend!(
     each_write_lists_the_runs_it_changed,
     a_database_from_before_stored_responses_serves_every_run_after_migrating,
     an_import_larger_than_a_statement_lands_whole,
+    a_run_without_a_stored_response_is_served_from_its_labels,
 );
 
 fn batch(labels: &[Value], empty_runs: &[(Uuid, &str)]) -> ImportBatch {
@@ -471,4 +472,13 @@ async fn an_import_larger_than_a_statement_lands_whole(db: TestDatabase) {
         by_id(&mut expected);
         assert!(served == expected, "run {n} is not served as imported");
     }
+}
+
+async fn a_run_without_a_stored_response_is_served_from_its_labels(db: TestDatabase) {
+    let store = db.store().await;
+    let labels = sample_labels(RUN, "acme", 3);
+    import(store.as_ref(), &labels).await.expect("import");
+    // As another program writing the tables might leave it.
+    execute(&db, "DELETE FROM run_responses").await;
+    assert_eq!(read(store.as_ref(), RUN).await, Some(labels));
 }

@@ -37,9 +37,13 @@ use url::SqliteUrl;
 /// How long SQLite waits on a lock held by another connection or process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// A run's owner and its stored response; no row when there is no such run.
+/// A run's owner and its stored response (aggregated from its labels for a run that has none
+/// stored, which only a database written by another program can hold); no row when there is
+/// no such run. `group_concat(... ORDER BY ...)` needs SQLite 3.44 (the bundled one is newer).
 const RUN_LABELS: &str = "
-    SELECT r.account_id, p.body
+    SELECT r.account_id, coalesce(p.body, '[' || coalesce(
+        (SELECT group_concat(l.body, ',' ORDER BY l.created_at_seconds, l.created_at_nanos, l.id)
+         FROM gold_labels l WHERE l.run_id = r.id), '') || ']')
     FROM runs r LEFT JOIN run_responses p ON p.run_id = r.id
     WHERE r.id = ?1";
 
