@@ -2,7 +2,8 @@
 //! on the same server in the same bench.
 //!
 //! 2,000 runs of 100 labels are imported; wrk's Lua script asks for a run chosen at random per
-//! request (the hot run is the same script with one run, so the load generator costs the same).
+//! request. The hot run is the same script with one run (so the load generator costs the same),
+//! measured just before each of the row's runs: the ratio is the median of those pairs'.
 //! Writes come from another process: a loop that runs `refactor-server import` at a set rate,
 //! each import rewriting one of the 2,000 runs (so each invalidates a run the load reads, on
 //! every replica). The working-set row gives the server a cache a tenth of the runs' bytes.
@@ -88,29 +89,20 @@ struct Bench<'a> {
     random_script: PathBuf,
 }
 
-/// One measured row and the hot run it is compared with.
+/// One measured row and the hot run measured beside it.
 struct Row {
     case: String,
     measured: Measured,
-    hot: f64,
+    hot: Measured,
+    /// The row's requests/s over the hot run's, run by run (each pair measured back to back).
+    ratios: Vec<f64>,
 }
 
 impl Row {
-    fn new(case: String, measured: Measured, hot: f64) -> Self {
-        let case = match measured.imports_per_second {
-            Some(rate) => format!("{case} ({rate:.1}/s achieved)"),
-            None => case,
-        };
-        Self {
-            case,
-            measured,
-            hot,
-        }
-    }
-
-    /// requests/s against the hot run's.
+    /// The median of the pairs' ratios: the machine's other load drifts less within a pair
+    /// than across the section.
     fn ratio(&self) -> f64 {
-        self.measured.spread.1 / self.hot
+        spread(&self.ratios).1
     }
 }
 
@@ -158,20 +150,13 @@ pub(super) fn scale_section(
     )?)?;
     let working_set = u64::from(RUNS) * response_bytes;
     let small_cache = working_set / 10;
-    let hot = bench.measure(&servers, false, None)?;
-    let hot_rps = hot.spread.1;
-    rows.push(Row::new(
-        "hot run (one run, the same script)".into(),
-        hot,
-        hot_rps,
-    ));
+    bench.warm(&servers)?;
     for (case, rate) in [
         (format!("{RUNS} runs at random"), None),
         (format!("{RUNS} runs at random, 1 import/s"), Some(1)),
         (format!("{RUNS} runs at random, 10 imports/s"), Some(10)),
     ] {
-        let measured = bench.measure(&servers, true, rate.map(|r| (r, None)))?;
-        rows.push(Row::new(case, measured, hot_rps));
+        rows.push(bench.row(case, &servers, rate.map(|r| (r, None)))?);
     }
     servers.into_iter().for_each(Server::stop);
 
@@ -184,22 +169,16 @@ pub(super) fn scale_section(
         "warn",
         &["--cache-size", &cache_arg],
     )?];
-    let small_hot = bench.measure(&servers, false, None)?;
-    let small_hot_rps = small_hot.spread.1;
-    rows.push(Row::new(
-        format!("hot run, cache {:.1} MiB", mib(small_cache)),
-        small_hot,
-        small_hot_rps,
-    ));
-    let measured = bench.measure(&servers, true, None)?;
-    rows.push(Row::new(
+    bench.warm(&servers)?;
+    rows.push(bench.row(
         format!(
-            "{RUNS} runs at random, working set ({:.0} MiB) ten times the cache",
-            mib(working_set)
+            "{RUNS} runs at random, working set ({:.0} MiB) ten times the cache ({:.1} MiB)",
+            mib(working_set),
+            mib(small_cache)
         ),
-        measured,
-        small_hot_rps,
-    ));
+        &servers,
+        None,
+    )?);
     servers.into_iter().for_each(Server::stop);
 
     // PostgreSQL, two replicas.
@@ -210,13 +189,7 @@ pub(super) fn scale_section(
             Server::start_with(&bench.binary, &data_arg, Some(url), "warn", &[])?,
             Server::start_with(&bench.binary, &data_arg, Some(url), "warn", &[])?,
         ];
-        let hot = bench.measure(&replicas, false, None)?;
-        let hot_rps = hot.spread.1;
-        postgres_rows.push(Row::new(
-            "hot run, PostgreSQL, 2 replicas".into(),
-            hot,
-            hot_rps,
-        ));
+        bench.warm(&replicas)?;
         for (case, rate) in [
             (
                 format!("{RUNS} runs at random, PostgreSQL, 2 replicas"),
@@ -231,33 +204,41 @@ pub(super) fn scale_section(
                 Some(10),
             ),
         ] {
-            let measured = bench.measure(&replicas, true, rate.map(|r| (r, Some(url))))?;
-            postgres_rows.push(Row::new(case, measured, hot_rps));
+            postgres_rows.push(bench.row(case, &replicas, rate.map(|r| (r, Some(url))))?);
         }
         replicas.into_iter().for_each(Server::stop);
     }
 
     let mut text = format!(
-        "## Scale\n\n{RUNS} runs of {LABELS} labels ({:.0} MiB of responses, {response_bytes} bytes each) \
-         served by the release server at `--log-level warn`, SQLite unless the row says PostgreSQL \
-         (two replicas on one database, the 64 connections split between them). wrk's Lua script \
-         picks the run per request; the hot run is the same script with one run, measured on the same \
-         server just before, and each ratio is against it. Imports come from another process: a loop \
+        "## Scale\n\n{RUNS} runs of {LABELS} labels ({:.0} MiB of responses, {response_bytes} bytes \
+         each) served by the release server at `--log-level warn`, SQLite unless the row says \
+         PostgreSQL (two replicas on one database, the 64 connections split between them). wrk's \
+         Lua script picks the run per request. Each row is measured beside its hot run: the same \
+         script with one run, on the same server, run back to back with the row ({} pair(s) of \
+         {} s); \"vs hot\" is the median of the pairs' ratios, so the rest of the machine's load \
+         drifts as little as possible between the two. Imports come from another process: a loop \
          running `refactor-server import` at the rate given, each import rewriting one of the \
-         {RUNS} runs (the rate achieved is in the row). The working-set row runs a server with \
-         `--cache-size {small_cache}`, a tenth of the runs' bytes; its hot run is on that server. \
-         Peak RSS is the server's `VmHWM` during the row (the larger replica's).\n\n\
-         | case | requests/s (min / median / max) | vs hot | p50 | p99 | errors | peak RSS |\n\
-         |---|---|---|---|---|---|---|\n",
-        mib(working_set)
+         {RUNS} runs (so each invalidates a run the load reads, on every replica; the rate \
+         achieved is in the row). The working-set row runs a server with `--cache-size \
+         {small_cache}`. Peak RSS is the server's `VmHWM` during the row (the larger \
+         replica's).\n\n\
+         | case | requests/s (min / median / max) | hot run (median) | vs hot | p50 | p99 | errors | peak RSS |\n\
+         |---|---|---|---|---|---|---|---|\n",
+        mib(working_set),
+        bench.plan.runs,
+        bench.plan.duration.as_secs()
     );
     for row in rows.iter().chain(&postgres_rows) {
         let (min, median, max) = row.measured.spread;
         let load = &row.measured.load;
+        let case = match row.measured.imports_per_second {
+            Some(rate) => format!("{} ({rate:.1}/s achieved)", row.case),
+            None => row.case.clone(),
+        };
         let _ = writeln!(
             text,
-            "| {} | {min:.0} / **{median:.0}** / {max:.0} | {:.2}x | {:.2} ms | {:.2} ms | {} | {:.1} MiB |",
-            row.case,
+            "| {case} | {min:.0} / **{median:.0}** / {max:.0} | {:.0} | **{:.2}x** | {:.2} ms | {:.2} ms | {} | {:.1} MiB |",
+            row.hot.spread.1,
             row.ratio(),
             load.p50_ms,
             load.p99_ms,
@@ -364,41 +345,65 @@ struct Measured {
 }
 
 impl Bench<'_> {
-    /// The plan's runs on `servers`: the random script or the hot one, with imports at
-    /// `rate` per second (into the database given, or the data dir's SQLite file) meanwhile.
-    fn measure(
-        &self,
-        servers: &[Server],
-        random: bool,
-        imports: Option<(u32, Option<&str>)>,
-    ) -> anyhow::Result<Measured> {
-        let script = if random {
-            &self.random_script
-        } else {
-            &self.hot_script
-        };
-        let targets: Vec<Target<'_>> = servers
+    fn targets<'s>(servers: &'s [Server]) -> Vec<Target<'s>> {
+        servers
             .iter()
             .map(|server| Target {
                 server,
                 url: server.base_url.clone(),
             })
-            .collect();
-        let mut loads = Vec::new();
+            .collect()
+    }
+
+    /// Every run asked for once (the first misses are not the rows' concern).
+    fn warm(&self, servers: &[Server]) -> anyhow::Result<()> {
+        measure_many(
+            &Self::targets(servers),
+            Some(&self.random_script),
+            Some(&self.token),
+            Duration::from_secs(3),
+            true,
+        )
+        .map(drop)
+    }
+
+    /// The plan's runs of the row on `servers` (the random script, with imports at `rate` per
+    /// second into the database given, or the data dir's SQLite file, meanwhile), each just
+    /// after a run of the hot script.
+    fn row(
+        &self,
+        case: String,
+        servers: &[Server],
+        imports: Option<(u32, Option<&str>)>,
+    ) -> anyhow::Result<Row> {
+        let targets = Self::targets(servers);
+        let (mut hot, mut loads, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..self.plan.runs {
+            let duration = self.plan.duration;
+            let token = Some(self.token.as_str());
+            let hot_load = measure_many(&targets, Some(&self.hot_script), token, duration, true)?;
             let importer = imports
                 .map(|(rate, database)| Importer::start(self, rate, database))
                 .transpose()?;
-            let load = measure_many(
-                &targets,
-                Some(script),
-                Some(&self.token),
-                self.plan.duration,
-                true,
-            );
+            let load = measure_many(&targets, Some(&self.random_script), token, duration, true);
             let achieved = importer.map(Importer::stop).transpose()?;
-            loads.push((load?, achieved));
+            let load = load?;
+            ratios.push(load.requests_per_second / hot_load.requests_per_second);
+            hot.push((hot_load, None));
+            loads.push((load, achieved));
         }
+        Ok(Row {
+            case,
+            measured: Measured::of(loads)?,
+            hot: Measured::of(hot)?,
+            ratios,
+        })
+    }
+}
+
+impl Measured {
+    /// The spread of requests/s over `loads` and the run nearest the median.
+    fn of(loads: Vec<(Load, Option<f64>)>) -> anyhow::Result<Self> {
         let rates: Vec<f64> = loads.iter().map(|(l, _)| l.requests_per_second).collect();
         let spread = spread(&rates);
         let (load, imports_per_second) = loads
@@ -409,7 +414,7 @@ impl Bench<'_> {
                     .total_cmp(&(b.requests_per_second - spread.1).abs())
             })
             .context("no load runs")?;
-        Ok(Measured {
+        Ok(Self {
             spread,
             load,
             imports_per_second,
