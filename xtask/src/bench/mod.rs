@@ -169,12 +169,15 @@ const NOTES: &str = "
   around the same `from_slice`.
 ";
 
-/// A release binary of the workspace, in the target dir cargo builds into (`CARGO_TARGET_DIR`
-/// when set, else `target/` in the workspace).
+/// The target dir cargo builds into: `CARGO_TARGET_DIR` when set, else `target/` in the
+/// workspace.
+fn target_dir(root: &Path) -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |dir| root.join(dir))
+}
+
+/// A release binary of the workspace.
 fn release_binary(root: &Path, name: &str) -> std::path::PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), |dir| root.join(dir));
-    target.join("release").join(name)
+    target_dir(root).join("release").join(name)
 }
 
 fn cargo(root: &Path, args: &[&str]) -> anyhow::Result<()> {
