@@ -1,5 +1,5 @@
 //! The generated types decode `date-time` fields through an RFC 3339 fast path (see
-//! `xtask/src/generate/timestamps.rs`); it must accept exactly what chrono's own `Deserialize`
+//! `crates/codegen/src/generate/timestamps.rs`); it must accept exactly what chrono's own `Deserialize`
 //! accepts, as the same instant, and refuse the rest.
 
 use chrono::{DateTime, Utc};
