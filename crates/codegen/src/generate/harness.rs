@@ -54,7 +54,8 @@ pub fn generate_harness(
         } else {
             quote! { record }
         };
-        quote! { #recorder(&mut missing, #operation_id, #call.await); }
+        let method = &operation.method_name;
+        quote! { #recorder(&mut missing, #operation_id, #method, #call.await); }
     });
     let probe_arms = operations
         .iter()
@@ -93,9 +94,19 @@ pub fn generate_harness(
             let version = ::dropshot::semver::Version::parse(&::refactor_openapi::compare::semver_text(&text("/info/version")))
                 .expect("semver_text always yields a semantic version");
             let description = #server::#module::stub_api_description().expect("the trait describes itself");
-            let mut openapi = description.openapi(text("/info/title"), version);
+            let mut openapi = description.openapi(text("/info/title"), version.clone());
             openapi.description(text("/info/description"));
-            openapi.json().expect("dropshot renders its document")
+            let mut document = openapi.json().expect("dropshot renders its document");
+            // The operations a dispatcher serves are documented one by one (see the server-api
+            // crate's `dispatched_documentation`).
+            for description in #server::dispatched_documentation::descriptions().expect("each documents itself") {
+                let extra = description
+                    .openapi(text("/info/title"), version.clone())
+                    .json()
+                    .expect("dropshot renders its document");
+                merge_documents(&mut document, &extra);
+            }
+            document
         }
 
         /// Serves the stub on an ephemeral loopback port.
@@ -148,12 +159,21 @@ pub fn generate_harness(
                 .and(::refactor_openapi::compare::compare_client(spec, &outcomes))
         }
 
-        fn record<T, E>(
+        /// A call reached its endpoint when the stub answered its 501 (and, when the body carries
+        /// the stub's message, it names the operation's method: a dispatcher chose right).
+        fn record<T, E: ::std::fmt::Debug>(
             missing: &mut Vec<(&'static str, String)>,
             operation: &'static str,
+            method: &'static str,
             result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
         ) {
             match result {
+                Err(::progenitor_client::Error::ErrorResponse(body)) if body.status().as_u16() == 501 => {
+                    let text = format!("{:?}", body.into_inner());
+                    if text.contains("is not implemented by the conformance stub") && !text.contains(&format!("`{method}`")) {
+                        missing.push((operation, format!("reached another operation: {text}")));
+                    }
+                }
                 Err(error) if error.status().map(|s| s.as_u16()) == Some(501) => {}
                 Err(error) => missing.push((operation, describe(&error))),
                 Ok(_) => missing.push((operation, "succeeded; the stub answers 501".to_owned())),
@@ -165,6 +185,7 @@ pub fn generate_harness(
         fn record_upgrade<T, E>(
             missing: &mut Vec<(&'static str, String)>,
             operation: &'static str,
+            _method: &'static str,
             result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
         ) {
             if let Err(error) = result {
