@@ -83,8 +83,9 @@ fn width_chosen(expected: Option<&Value>, actual: Option<&Value>, facts: &Facts)
     };
     let chosen = match expected.and_then(Value::as_str) {
         None => NUMERIC_FORMATS.contains(&actual),
-        Some("uint") => actual.starts_with("uint"),
-        Some("int") => actual.starts_with("int"),
+        // `int` and `uint` name no width; typify reads them as 32 bits, as the spec's format.
+        Some("uint") => return actual == "uint32" || actual == "uint",
+        Some("int") => return actual == "int32" || actual == "int",
         // A minimum of 1 makes typify pick the unsigned `NonZero` type of the same width.
         Some(signed) if signed.starts_with("int") => actual == format!("u{signed}"),
         Some(_) => false,

@@ -191,6 +191,10 @@ impl<'a> SchemaWalk<'a> {
             }
             (None, None) => {}
         }
+        // `true` and `{}` are one schema: any value.
+        if accepts_anything(&expected) && accepts_anything(&actual) {
+            return;
+        }
         let (Some(expected), Some(actual)) = (expected.as_object(), actual.as_object()) else {
             if expected != actual {
                 self.report(place.clone(), Some(&expected), Some(&actual), facts);
@@ -402,6 +406,21 @@ impl<'a> SchemaWalk<'a> {
                 facts,
             );
         }
+    }
+}
+
+/// The schema that accepts any value: `true`, or an object without a keyword that constrains
+/// (annotations aside).
+fn accepts_anything(schema: &Value) -> bool {
+    match schema {
+        Value::Bool(accepts) => *accepts,
+        Value::Object(object) => object.keys().all(|key| {
+            matches!(
+                key.as_str(),
+                "description" | "title" | "example" | "examples" | "default" | "deprecated"
+            ) || key.starts_with("x-")
+        }),
+        _ => false,
     }
 }
 
