@@ -5,6 +5,7 @@
 //! the same normalized document, so they cannot disagree about it.
 
 pub mod client;
+pub mod constrained_strings;
 pub mod examples;
 pub mod format;
 pub mod harness;

@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, TypeImpl};
 use typify::TypeDetails;
 
+use super::constrained_strings::with_documented_constraints;
 use super::library_call;
 use super::timestamps::with_rfc3339_timestamps;
 
@@ -36,7 +37,7 @@ pub fn generate_types(spec: &OpenAPI) -> anyhow::Result<TypesOutput> {
     // use; normalization has already hoisted every inline type into a component.
     library_call("progenitor (types)", || generator.generate_tokens(spec))??;
     let type_space = generator.get_type_space();
-    let tokens = with_rfc3339_timestamps(type_space.to_stream())?;
+    let tokens = with_documented_constraints(with_rfc3339_timestamps(type_space.to_stream())?)?;
     let named_types = type_space
         .iter_types()
         .filter(|ty| {

@@ -35,9 +35,6 @@ pub struct Facts {
     pub websocket_operation: bool,
     /// The difference is about an operation whose only successes are redirects (3xx).
     pub redirect_success: bool,
-    /// The implementation's schema here is a named type of its own that documents a plain
-    /// scalar (a newtype), not a field of a plain Rust type.
-    pub implementation_newtype: bool,
     /// The least value the spec's schema here allows (`minimum`, `exclusiveMinimum`), if any.
     pub spec_lower_bound: Option<f64>,
     /// The greatest value the spec's schema here allows (`maximum`, `exclusiveMaximum`), if any.
@@ -361,18 +358,6 @@ pub const RULES: &[Rule] = &[
                     .and_then(Value::as_f64)
                     .is_some_and(|m| m > 0.0);
             dropped || unsigned_floor
-        }),
-    },
-    Rule {
-        name: "constraints-in-newtypes",
-        why: "typify makes a constrained string (`pattern`, `minLength`, `maxLength`) a newtype \
-              whose constructor and deserializer enforce the constraints; schemars does not \
-              document them. Only where the implementation has a newtype there: a constraint on \
-              a plain `String` is a disagreement",
-        action: Action::Allow(|d, facts| {
-            facts.implementation_newtype
-                && matches!(keyword(d), Some("pattern" | "minLength" | "maxLength"))
-                && d.actual.is_none()
         }),
     },
     Rule {
