@@ -133,3 +133,22 @@ fn versions_read_as_semver() {
     assert_eq!(semver_text("latest"), "0.0.0");
     assert_eq!(semver_text("01.002.3"), "1.2.3");
 }
+
+#[test]
+fn a_component_only_merged_into_an_all_of_may_be_absent() {
+    let mut spec = document(json!({"allOf": [
+        {"$ref": "#/components/schemas/Base"},
+        {"type": "object", "properties": {"text": {"type": "string"}}}
+    ]}));
+    spec["components"]["schemas"]["Base"] = json!({"type": "object", "required": ["id"],
+        "properties": {"id": {"type": "string", "format": "uuid"}}});
+    let comparison = compare(&spec, &document(label()));
+    assert!(comparison.agrees(), "{comparison}");
+    assert!(
+        comparison
+            .allowed
+            .iter()
+            .any(|(_, rule)| rule.name == "unreachable-components"),
+        "{comparison}"
+    );
+}
