@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use refactor_openapi::overlay::apply_overlay;
-use refactor_openapi::{SourceDocument, SpecError, normalize};
+use refactor_openapi::{Normalized, SourceDocument, SpecError, normalize};
 
 use crate::generate::{CrateNames, GeneratedSources, generate_sources};
 use crate::layout::GeneratedCrate;
@@ -86,6 +86,7 @@ impl Workspace {
         let loaded = load_normalized(&self.spec_input())?;
         print_warnings(&loaded.warnings);
         let sources = generate_sources(&loaded.document, &Self::crate_names(), Self::SPEC)
+            .map_err(|error| loaded.source.locate(error))
             .with_context(|| format!("failed to generate code from {}", Self::SPEC))?;
         Ok(Self::output_files(&sources))
     }
@@ -122,6 +123,58 @@ pub struct Loaded {
     pub document: serde_json::Value,
     /// One line per degraded construct: `warning: FILE:LINE: at POINTER: ...`.
     pub warnings: Vec<String>,
+    /// Where the document came from, to locate errors found while generating from it.
+    pub source: Source,
+}
+
+/// The source of a normalized document: its file, and where its invented components came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    document: SourceDocument,
+    label: String,
+    normalized: Normalized,
+}
+
+impl Source {
+    /// `error` with the file and line of its pointer when it is a [`SpecError`] about a place
+    /// in the normalized document (a schema typify could not convert, say); anything else as is.
+    pub fn locate(&self, error: anyhow::Error) -> anyhow::Error {
+        let error = match error.downcast::<SpecError>() {
+            Ok(error) => error,
+            Err(other) => return other,
+        };
+        let Some(problem) = error.problem().cloned() else {
+            return error.into();
+        };
+        let source_pointer = self.normalized.source_pointer(&problem.pointer);
+        // The nearest enclosing node the source has (normalization may have added the rest).
+        let mut candidates = vec![source_pointer.as_str().to_owned()];
+        let mut text = source_pointer.as_str();
+        while let Some((parent, _)) = text.rsplit_once('/') {
+            candidates.push(parent.to_owned());
+            text = parent;
+        }
+        let lines = self
+            .document
+            .lines_of(candidates.iter().map(String::as_str));
+        let line = candidates
+            .iter()
+            .find_map(|pointer| lines.get(pointer).copied());
+        let problem = refactor_openapi::Problem {
+            pointer: if source_pointer == problem.pointer {
+                problem.pointer
+            } else {
+                source_pointer
+            },
+            ..problem
+        };
+        SpecError::Unsupported {
+            path: Some(PathBuf::from(&self.label)),
+            line,
+            problem,
+        }
+        .into()
+    }
 }
 
 /// Loads the spec, applies its overlay and normalizes it.
@@ -140,6 +193,7 @@ pub fn load_normalized(input: &SpecInput) -> anyhow::Result<Loaded> {
     let locate =
         |error: SpecError| error.located(PathBuf::from(label), |pointer| source.line_of(pointer));
     let normalized = normalize(&document).map_err(locate)?;
+    let normalized_document = normalized.document.clone();
     // One reading of the source locates every warning (a spec may have hundreds).
     let lines = source.lines_of(normalized.warnings.iter().map(|w| w.0.pointer.as_str()));
     let warnings = normalized
@@ -151,7 +205,12 @@ pub fn load_normalized(input: &SpecInput) -> anyhow::Result<Loaded> {
         })
         .collect();
     Ok(Loaded {
-        document: normalized.document,
+        document: normalized_document,
         warnings,
+        source: Source {
+            document: source,
+            label: label.to_owned(),
+            normalized,
+        },
     })
 }
