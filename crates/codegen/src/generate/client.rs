@@ -5,11 +5,10 @@ use anyhow::bail;
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator};
-use refactor_openapi::SpecError;
 use serde_json::Value;
 use typify::TypeDetails;
 
-use super::failures::locate_failure;
+use super::failures::located_library_error;
 use super::library_call;
 use super::types::{NamedType, parse};
 
@@ -28,15 +27,7 @@ pub fn generate_client(
             let fails = |document: &Value| {
                 parse(document).is_ok_and(|spec| run(&spec, types_path, named_types).is_err())
             };
-            return Err(match locate_failure(input, &fails) {
-                Some(pointer) => SpecError::unsupported(
-                    &pointer,
-                    "operation",
-                    format!("progenitor cannot generate the client for this: {message}"),
-                )
-                .into(),
-                None => anyhow::anyhow!("progenitor failed: {message}"),
-            });
+            return Err(located_library_error(input, &fails, &message));
         }
     };
     let own_types: Vec<String> = generator

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use refactor_openapi::Pointer;
+use refactor_openapi::{Pointer, SpecError};
 use serde_json::{Map, Value, json};
 
 /// Keywords whose value is one subschema.
@@ -22,7 +22,7 @@ const SUBSCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf"];
 
 /// The pointer of the schema (or operation) `fails` fails on, narrowed as far as it goes;
 /// `None` when no smaller document fails.
-pub(crate) fn locate_failure(document: &Value, fails: &dyn Fn(&Value) -> bool) -> Option<Pointer> {
+fn locate_failure(document: &Value, fails: &dyn Fn(&Value) -> bool) -> Option<Pointer> {
     let components = component_schemas(document);
     if let Some(name) = failing_component(document, &components, fails) {
         let closure = closure(&components, &name);
@@ -178,17 +178,17 @@ fn skeleton(
     skeleton
 }
 
-/// Descends from `pointer` into the subschema whose replacement by `{}` makes `document`
+/// Descends from `pointer` into the part whose replacement by a plain one makes `document`
 /// convert, as long as there is one.
 fn narrow(document: &Value, mut pointer: Pointer, fails: &dyn Fn(&Value) -> bool) -> Pointer {
     'descend: loop {
         let Some(node) = document.pointer(pointer.as_str()) else {
             return pointer;
         };
-        for child in subschema_pointers(node, &pointer) {
+        for (child, plain) in parts(node, &pointer) {
             let mut trial = document.clone();
             if let Some(slot) = trial.pointer_mut(child.as_str()) {
-                *slot = json!({});
+                *slot = plain;
             }
             if !fails(&trial) {
                 pointer = child;
@@ -199,39 +199,48 @@ fn narrow(document: &Value, mut pointer: Pointer, fails: &dyn Fn(&Value) -> bool
     }
 }
 
-/// The subschemas directly under a schema or an operation.
-fn subschema_pointers(node: &Value, pointer: &Pointer) -> Vec<Pointer> {
+/// The parts directly under a schema or an operation, each with a plain stand-in: `{}` for a
+/// schema, a string parameter of the same name for a parameter (the failure may be in its
+/// `style` or `content` rather than its schema).
+fn parts(node: &Value, pointer: &Pointer) -> Vec<(Pointer, Value)> {
     let Some(object) = node.as_object() else {
         return Vec::new();
     };
+    let any = || json!({});
     let mut children = Vec::new();
     if let Some(Value::Object(properties)) = object.get("properties") {
         children.extend(
             properties
                 .keys()
-                .map(|name| pointer.key("properties").key(name)),
+                .map(|name| (pointer.key("properties").key(name), any())),
         );
     }
     children.extend(
         SINGLE_SUBSCHEMA
             .iter()
             .filter(|key| object.get(**key).is_some_and(Value::is_object))
-            .map(|key| pointer.key(key)),
+            .map(|key| (pointer.key(key), any())),
     );
     for key in SUBSCHEMA_LISTS {
         if let Some(Value::Array(items)) = object.get(*key) {
-            children.extend((0..items.len()).map(|index| pointer.key(key).index(index)));
+            children.extend((0..items.len()).map(|index| (pointer.key(key).index(index), any())));
         }
     }
-    // An operation: its parameters' schemas, and its bodies' schemas.
+    // An operation: its parameters (their schemas first), and its bodies' schemas.
     if let Some(Value::Array(parameters)) = object.get("parameters") {
-        children.extend(
-            parameters
-                .iter()
-                .enumerate()
-                .filter(|(_, parameter)| parameter.get("schema").is_some())
-                .map(|(index, _)| pointer.key("parameters").index(index).key("schema")),
-        );
+        for (index, parameter) in parameters.iter().enumerate() {
+            let at = pointer.key("parameters").index(index);
+            if parameter.get("schema").is_some() {
+                children.push((at.key("schema"), any()));
+            }
+            let plain = json!({
+                "name": parameter.get("name").cloned().unwrap_or(json!("p")),
+                "in": parameter.get("in").cloned().unwrap_or(json!("query")),
+                "required": parameter.get("required").cloned().unwrap_or(json!(false)),
+                "schema": {"type": "string"},
+            });
+            children.push((at, plain));
+        }
     }
     let mut bodies: Vec<(Pointer, &Value)> = Vec::new();
     if let Some(body) = object.get("requestBody") {
@@ -248,12 +257,57 @@ fn subschema_pointers(node: &Value, pointer: &Pointer) -> Vec<Pointer> {
         if let Some(Value::Object(content)) = body.get("content") {
             for (media_type, media) in content {
                 if media.get("schema").is_some() {
-                    children.push(at.key("content").key(media_type).key("schema"));
+                    children.push((at.key("content").key(media_type).key("schema"), any()));
                 }
             }
         }
     }
     children
+}
+
+/// The error for a library failure on `input`: located at the part `fails` narrows it to, with
+/// the library that failed and its `message`.
+pub(crate) fn located_library_error(
+    input: &Value,
+    fails: &dyn Fn(&Value) -> bool,
+    message: &str,
+) -> anyhow::Error {
+    let Some(pointer) = locate_failure(input, fails) else {
+        return anyhow::anyhow!(
+            "progenitor failed on the document, and on no smaller part of it alone: {message}"
+        );
+    };
+    let in_component = pointer.as_str().starts_with("/components/");
+    let last = pointer.tokens().last().unwrap_or_default();
+    let construct = if last == "schema" || in_component {
+        "schema"
+    } else if pointer.as_str().contains("/parameters/") {
+        "parameter"
+    } else {
+        "operation"
+    };
+    let detail = if in_component {
+        format!(
+            "typify cannot convert this schema: {message}{}",
+            hint(message)
+        )
+    } else {
+        format!(
+            "progenitor cannot generate this {construct}: {message}{}",
+            hint(message)
+        )
+    };
+    SpecError::unsupported(&pointer, construct, detail).into()
+}
+
+/// What typify's terser messages mean.
+fn hint(message: &str) -> &'static str {
+    if message.contains("value does not conform") {
+        " (typify checks each `default` and `enum` value against its schema, and this one's does \
+         not fit)"
+    } else {
+        ""
+    }
 }
 
 #[cfg(test)]
@@ -282,6 +336,19 @@ mod tests {
         }}});
         let pointer = locate_failure(&document, &has_bad).expect("located");
         assert_eq!(pointer.as_str(), "/components/schemas/B/properties/kind");
+    }
+
+    #[test]
+    fn a_parameter_failing_outside_its_schema_is_found() {
+        let document = json!({"openapi": "3.0.3", "info": {}, "paths": {"/a": {"get": {
+            "parameters": [
+                {"name": "fine", "in": "query", "schema": {"type": "string"}},
+                {"name": "p", "in": "query", "style": "spaceDelimited", "bad": true, "schema": {}}
+            ],
+            "responses": {}
+        }}}});
+        let pointer = locate_failure(&document, &has_bad).expect("located");
+        assert_eq!(pointer.as_str(), "/paths/~1a/get/parameters/1");
     }
 
     #[test]

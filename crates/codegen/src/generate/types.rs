@@ -8,7 +8,7 @@ use refactor_openapi::SpecError;
 use serde_json::Value;
 use typify::TypeDetails;
 
-use super::failures::locate_failure;
+use super::failures::located_library_error;
 use super::library_call;
 use super::timestamps::with_rfc3339_timestamps;
 use super::type_index::TypeIndex;
@@ -40,18 +40,7 @@ pub fn generate_types(input: &Value) -> anyhow::Result<TypesOutput> {
         Ok(generator) => generator,
         Err(message) => {
             let fails = |document: &Value| parse(document).is_ok_and(|spec| run(&spec).is_err());
-            return Err(match locate_failure(input, &fails) {
-                Some(pointer) => SpecError::unsupported(
-                    &pointer,
-                    "schema",
-                    format!(
-                        "typify cannot convert this schema: {message}{}",
-                        hint(&message)
-                    ),
-                )
-                .into(),
-                None => anyhow::anyhow!("typify failed: {message}"),
-            });
+            return Err(located_library_error(input, &fails, &message));
         }
     };
     let type_space = generator.get_type_space();
@@ -83,16 +72,6 @@ pub fn generate_types(input: &Value) -> anyhow::Result<TypesOutput> {
         named_types,
         generator,
     })
-}
-
-/// What typify's terser messages mean.
-fn hint(message: &str) -> &'static str {
-    if message.contains("value does not conform") {
-        " (typify checks each `default` and `enum` value against its schema, and this one's does \
-         not fit)"
-    } else {
-        ""
-    }
 }
 
 /// The document as openapiv3 reads it.
