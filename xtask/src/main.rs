@@ -37,8 +37,8 @@ enum Command {
         #[arg(long, requires = "spec")]
         overlay: Option<PathBuf>,
     },
-    /// Generate, build and conformance-test a workspace for every spec of a corpus; write the
-    /// results to docs/corpus.md.
+    /// Generate, build and conformance-test a workspace for every document of
+    /// fixtures/producers and every spec of a corpus; write the results to docs/corpus.md.
     Corpus {
         /// The corpus [default: $REFACTOR_SPEC_CORPUS, else ../shared/specs].
         dir: Option<PathBuf>,
@@ -111,14 +111,22 @@ fn run(command: Command) -> anyhow::Result<()> {
             let dir = dir.unwrap_or_else(|| corpus::default_corpus_dir(&workspace.root));
             let specs = corpus::corpus_specs(&dir)?;
             let overlays = workspace.root.join("corpus-overlays");
-            let results =
-                corpus::run_corpus(&specs, &overlays, &workspace.root.join("target/corpus"))?;
-            let page = corpus::render_markdown(&results, "cargo xtask corpus");
+            let scratch = workspace.root.join("target/corpus");
             if dir.is_file() {
                 // One spec: report, and leave the corpus page alone.
-                println!("{page}");
+                let results = corpus::run_corpus(&specs, &overlays, &scratch)?;
+                println!(
+                    "{}",
+                    corpus::render_markdown(&[], &results, "cargo xtask corpus")
+                );
                 return Ok(());
             }
+            let producers = corpus::producers(&workspace.root)?;
+            let producer_results = corpus::run_producers(&producers, &scratch)?;
+            let results = corpus::run_corpus(&specs, &overlays, &scratch)?;
+            let page = corpus::render_markdown(&producer_results, &results, "cargo xtask corpus");
+            let results: Vec<corpus::CorpusResult> =
+                producer_results.into_iter().chain(results).collect();
             let file = OutputFile {
                 path: "docs/corpus.md".into(),
                 contents: page,
