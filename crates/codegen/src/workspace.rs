@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use refactor_openapi::normalize::Origins;
 use refactor_openapi::overlay::apply_overlay;
-use refactor_openapi::{Normalized, SourceDocument, SpecError, normalize};
+use refactor_openapi::{SourceDocument, SpecError, normalize};
 
 use crate::generate::{CrateNames, GeneratedSources, generate_sources};
 use crate::layout::GeneratedCrate;
@@ -132,7 +133,7 @@ pub struct Loaded {
 pub struct Source {
     document: SourceDocument,
     label: String,
-    normalized: Normalized,
+    origins: Origins,
 }
 
 impl Source {
@@ -146,7 +147,7 @@ impl Source {
         let Some(problem) = error.problem().cloned() else {
             return error.into();
         };
-        let source_pointer = self.normalized.source_pointer(&problem.pointer);
+        let source_pointer = self.origins.source_pointer(&problem.pointer);
         // The nearest enclosing node the source has (normalization may have added the rest).
         let mut candidates = vec![source_pointer.as_str().to_owned()];
         let mut text = source_pointer.as_str();
@@ -193,7 +194,6 @@ pub fn load_normalized(input: &SpecInput) -> anyhow::Result<Loaded> {
     let locate =
         |error: SpecError| error.located(PathBuf::from(label), |pointer| source.line_of(pointer));
     let normalized = normalize(&document).map_err(locate)?;
-    let normalized_document = normalized.document.clone();
     // One reading of the source locates every warning (a spec may have hundreds).
     let lines = source.lines_of(normalized.warnings.iter().map(|w| w.0.pointer.as_str()));
     let warnings = normalized
@@ -205,12 +205,12 @@ pub fn load_normalized(input: &SpecInput) -> anyhow::Result<Loaded> {
         })
         .collect();
     Ok(Loaded {
-        document: normalized_document,
+        document: normalized.document,
         warnings,
         source: Source {
             document: source,
             label: label.to_owned(),
-            normalized,
+            origins: normalized.origins,
         },
     })
 }

@@ -49,12 +49,16 @@ pub struct Normalized {
     pub document: Value,
     /// One entry per degraded construct.
     pub warnings: Vec<Warning>,
-    /// The components normalization made of inline schemas, by name, and where in the source
-    /// document each one was (its first use), so a problem found in one can be shown there.
-    pub origins: BTreeMap<String, Pointer>,
+    /// Where the components normalization made of inline schemas came from.
+    pub origins: Origins,
 }
 
-impl Normalized {
+/// The components normalization made of inline schemas, by name, and where in the source
+/// document each one was (its first use), so a problem found in one can be shown there.
+#[derive(Debug, Clone, Default)]
+pub struct Origins(pub BTreeMap<String, Pointer>);
+
+impl Origins {
     /// The pointer into the source document of a place in the normalized one: the same, except
     /// inside a component made of an inline schema, which is where that schema was.
     pub fn source_pointer(&self, pointer: &Pointer) -> Pointer {
@@ -64,7 +68,7 @@ impl Normalized {
         else {
             return pointer.clone();
         };
-        match self.origins.get(&name) {
+        match self.0.get(&name) {
             Some(origin) if components == "components" && schemas == "schemas" => {
                 tokens.fold(origin.clone(), |at, token| at.key(&token))
             }
@@ -89,7 +93,7 @@ pub fn normalize(document: &Value) -> Result<Normalized, SpecError> {
     responses::repair_responses(&mut document, &mut warnings)?;
     request_bodies::normalize_request_bodies(&mut document, &mut warnings)?;
     operation_ids::assign_operation_ids(&mut document)?;
-    let origins = inline_schemas::hoist_inline_schemas(&mut document)?;
+    let origins = Origins(inline_schemas::hoist_inline_schemas(&mut document)?);
     response_kinds::unify_response_kinds(&mut document, &mut warnings)?;
     type_names::name_inline_types(&mut document)?;
     rust_names::rust_names_are_distinct(&document)?;
