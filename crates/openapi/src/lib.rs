@@ -12,6 +12,7 @@ pub mod load;
 pub mod naming;
 pub mod normalize;
 pub mod overlay;
+pub mod patterns;
 pub mod pointer;
 pub mod resolve;
 pub mod routes;

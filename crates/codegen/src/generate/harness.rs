@@ -13,16 +13,16 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use refactor_openapi::resolve;
+use refactor_openapi::{Pointer, SpecError, resolve};
 use serde_json::Value;
 
 use super::CrateNames;
+use super::examples::{NoExample, example_instance, fits};
+use super::server_api::model::{Operation, Parameter, RequestBody};
+use super::server_api::{EndpointArgument, EndpointSignature};
 
 /// The harness runtime's source.
 const RUNTIME: &str = include_str!("../../../conformance-runtime/src/runtime.rs");
-use super::examples::example_instance;
-use super::server_api::model::{Operation, Parameter, RequestBody};
-use super::server_api::{EndpointArgument, EndpointSignature};
 
 /// Generates the harness module for `operations` (with their `signatures`, in the same order).
 pub fn generate_harness(
@@ -271,23 +271,43 @@ fn client_call(document: &Value, operation: &Operation) -> anyhow::Result<TokenS
             .find(&format!("{{{}}}", p.name))
             .unwrap_or(usize::MAX)
     });
+    let no_example = |what: String| {
+        move |NoExample { pattern }| {
+            let pointer = Pointer::root()
+                .key("paths")
+                .key(&operation.path)
+                .key(&operation.http_method.to_lowercase());
+            SpecError::unsupported(
+                &pointer,
+                "pattern",
+                format!(
+                    "the conformance harness needs an example of {what} and found no string \
+                     matching {pattern:?}; give it an `example` in spec/overlay.yaml"
+                ),
+            )
+        }
+    };
     for param in path_params {
-        arguments.push(argument(document, param, true));
+        arguments.push(
+            argument(document, param, true)
+                .map_err(no_example(format!("parameter `{}`", param.name)))?,
+        );
     }
     for params in [&operation.query_params, &operation.header_params] {
         let mut sorted: Vec<&Parameter> = params.iter().collect();
         sorted.sort_by(|a, b| a.name.cmp(&b.name));
         for param in sorted {
-            arguments.push(argument(document, param, param.required));
+            arguments.push(
+                argument(document, param, param.required)
+                    .map_err(no_example(format!("parameter `{}`", param.name)))?,
+            );
         }
     }
     match &operation.request_body {
         Some(RequestBody::Json(schema) | RequestBody::Form(schema)) => {
-            arguments.push(value_argument(
-                document,
-                schema,
-                example_instance(document, schema),
-            ));
+            let example = example_instance(document, schema)
+                .map_err(no_example("the request body".to_owned()))?;
+            arguments.push(value_argument(document, schema, example));
         }
         Some(RequestBody::Bytes) => arguments.push(quote! { ::std::vec::Vec::<u8>::new() }),
         Some(RequestBody::Text) => arguments.push(quote! { ::std::string::String::new() }),
@@ -298,15 +318,15 @@ fn client_call(document: &Value, operation: &Operation) -> anyhow::Result<TokenS
 
 /// An argument expression of the form progenitor's method takes for `schema`: by value for
 /// scalars and simple enums, `&str` for plain strings, a reference otherwise; `None` when optional.
-fn argument(document: &Value, param: &Parameter, required: bool) -> TokenStream {
+fn argument(document: &Value, param: &Parameter, required: bool) -> Result<TokenStream, NoExample> {
     if !required {
-        return quote! { None };
+        return Ok(quote! { None });
     }
-    let example = param
-        .example
-        .clone()
-        .unwrap_or_else(|| example_instance(document, &param.schema));
-    value_argument(document, &param.schema, example)
+    let example = match &param.example {
+        Some(example) if fits(document, &param.schema, example) => example.clone(),
+        _ => example_instance(document, &param.schema)?,
+    };
+    Ok(value_argument(document, &param.schema, example))
 }
 
 fn value_argument(document: &Value, schema: &Value, example: Value) -> TokenStream {

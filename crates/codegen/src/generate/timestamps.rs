@@ -19,20 +19,19 @@ use syn::{Attribute, Field, Fields, Item, Type, parse_quote};
 /// RFC 3339 fast path, and the helper module that does it when any field needs it.
 pub fn with_rfc3339_timestamps(tokens: TokenStream) -> anyhow::Result<TokenStream> {
     let mut file: syn::File = syn::parse2(tokens).context("typify's output is not valid Rust")?;
-    let mut rewritten = 0;
+    let mut rewritten = Vec::new();
     for item in &mut file.items {
         let Item::Struct(item) = item else { continue };
         let Fields::Named(fields) = &mut item.fields else {
             continue;
         };
-        for field in &mut fields.named {
-            if rewrite_field(field) {
-                rewritten += 1;
-            }
-        }
+        rewritten.extend(fields.named.iter_mut().filter_map(rewrite_field));
     }
-    if rewritten > 0 {
-        file.items.push(helper_module());
+    if !rewritten.is_empty() {
+        let optional = rewritten
+            .iter()
+            .any(|kind| matches!(kind, Timestamp::Optional));
+        file.items.push(helper_module(optional));
     }
     Ok(quote!(#file))
 }
@@ -43,15 +42,13 @@ enum Timestamp {
     Optional,
 }
 
-/// Adds the `deserialize_with` a timestamp field needs; false for any other field, and for one
-/// whose serde attributes already choose how it is deserialized.
-fn rewrite_field(field: &mut Field) -> bool {
-    let Some(kind) = timestamp_kind(&field.ty) else {
-        return false;
-    };
+/// Adds the `deserialize_with` a timestamp field needs and says which kind it was; `None` for
+/// any other field, and for one whose serde attributes already choose how it is deserialized.
+fn rewrite_field(field: &mut Field) -> Option<Timestamp> {
+    let kind = timestamp_kind(&field.ty)?;
     let serde = SerdeAttributes::of(&field.attrs);
     if serde.has_with {
-        return false;
+        return None;
     }
     let attribute: Attribute = match kind {
         Timestamp::Required => parse_quote!(#[serde(deserialize_with = "rfc3339::deserialize")]),
@@ -64,7 +61,7 @@ fn rewrite_field(field: &mut Field) -> bool {
         }
     };
     field.attrs.push(attribute);
-    true
+    Some(kind)
 }
 
 fn timestamp_kind(ty: &Type) -> Option<Timestamp> {
@@ -111,8 +108,48 @@ impl SerdeAttributes {
     }
 }
 
-/// The module the rewritten fields' `deserialize_with` paths name.
-fn helper_module() -> Item {
+/// The module the rewritten fields' `deserialize_with` paths name; its `Option` half only when
+/// an optional field uses it (unused items would warn in the generated crate).
+fn helper_module(optional: bool) -> Item {
+    let (optional_visitor, optional_function) = if optional {
+        (
+            quote! {
+                struct OptionalTimestamp;
+
+                impl<'de> ::serde::de::Visitor<'de> for OptionalTimestamp {
+                    type Value = Option<DateTime<Utc>>;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("an RFC 3339 date and time or null")
+                    }
+
+                    fn visit_none<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+                        Ok(None)
+                    }
+
+                    fn visit_unit<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+                        Ok(None)
+                    }
+
+                    fn visit_some<D: ::serde::Deserializer<'de>>(
+                        self,
+                        deserializer: D,
+                    ) -> Result<Self::Value, D::Error> {
+                        deserialize(deserializer).map(Some)
+                    }
+                }
+            },
+            quote! {
+                pub(super) fn deserialize_option<'de, D: ::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> Result<Option<DateTime<Utc>>, D::Error> {
+                    deserializer.deserialize_option(OptionalTimestamp)
+                }
+            },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
     parse_quote! {
         /// `format: date-time` values parsed by chrono's RFC 3339 parser, with chrono's general
         /// parser (what `DateTime`'s own `Deserialize` uses) for anything it does not accept.
@@ -140,30 +177,7 @@ fn helper_module() -> Item {
                 }
             }
 
-            struct OptionalTimestamp;
-
-            impl<'de> ::serde::de::Visitor<'de> for OptionalTimestamp {
-                type Value = Option<DateTime<Utc>>;
-
-                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str("an RFC 3339 date and time or null")
-                }
-
-                fn visit_none<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
-                    Ok(None)
-                }
-
-                fn visit_unit<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
-                    Ok(None)
-                }
-
-                fn visit_some<D: ::serde::Deserializer<'de>>(
-                    self,
-                    deserializer: D,
-                ) -> Result<Self::Value, D::Error> {
-                    deserialize(deserializer).map(Some)
-                }
-            }
+            #optional_visitor
 
             pub(super) fn deserialize<'de, D: ::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -171,11 +185,7 @@ fn helper_module() -> Item {
                 deserializer.deserialize_str(Timestamp)
             }
 
-            pub(super) fn deserialize_option<'de, D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Option<DateTime<Utc>>, D::Error> {
-                deserializer.deserialize_option(OptionalTimestamp)
-            }
+            #optional_function
         }
     }
 }
@@ -207,6 +217,18 @@ mod tests {
         ));
         assert!(out.contains("modrfc3339"));
         assert_eq!(out.matches("deserialize_with").count(), 2);
+    }
+
+    #[test]
+    fn only_required_timestamps_leave_out_the_option_helpers() {
+        let out = rewritten(quote! {
+            pub struct Label {
+                pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+            }
+        });
+        assert!(out.contains("fndeserialize<"));
+        assert!(!out.contains("OptionalTimestamp"), "{out}");
+        assert!(!out.contains("deserialize_option"), "{out}");
     }
 
     #[test]

@@ -94,7 +94,7 @@ pub fn client_probes(spec: &Value) -> Vec<ClientProbe> {
         for status in codes {
             let body = covering(&responses, status)
                 .and_then(|response| json_schema(response))
-                .map(|schema| example_instance(spec, schema));
+                .and_then(|schema| example_instance(spec, schema).ok());
             probes.push(ClientProbe {
                 operation_id: operation_id.to_owned(),
                 method: method.clone(),
