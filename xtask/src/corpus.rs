@@ -333,37 +333,15 @@ fn cargo(
 
 /// What the page says of the specs that were not generated, from their errors.
 fn refusals(plain: &[&CorpusResult]) -> String {
-    let refused: Vec<&str> = plain
+    if !plain
         .iter()
-        .filter_map(|result| match &result.outcome {
-            Outcome::NotGenerated(log) => Some(log.as_str()),
-            _ => None,
-        })
-        .collect();
-    if refused.is_empty() {
+        .any(|result| matches!(result.outcome, Outcome::NotGenerated(_)))
+    {
         return "\n".to_owned();
     }
-    let mut text = String::from(
-        "\nA spec that is not generated fails with a located error (file, line, JSON pointer, \
-         construct), quoted in its section below, and nothing is written.",
-    );
-    let unroutable = refused
-        .iter()
-        .filter(|log| log.contains("dropshot cannot route"))
-        .count();
-    if unroutable > 0 {
-        let _ = write!(
-            text,
-            " {unroutable} of {} put a literal path segment beside a variable one at the same \
-             position: dropshot's router takes one or the other at each position, so no trait can \
-             serve both, and dropping routes silently would not be faithful. The error says to \
-             resolve it with an overlay; the rows with `corpus-overlays/` show the rest of each API \
-             generated that way.",
-            refused.len()
-        );
-    }
-    text.push_str("\n\n");
-    text
+    "\nA spec that is not generated fails with a located error (file, line, JSON pointer, \
+     construct), quoted in its section below, and nothing is written.\n\n"
+        .to_owned()
 }
 
 /// The results as the Markdown page `docs/corpus.md`: the producers' documents, then the
@@ -440,8 +418,7 @@ pub fn render_markdown(
     if !overlaid.is_empty() {
         let _ = writeln!(
             page,
-            "With the project's overlays (`corpus-overlays/`, which remove the routes dropshot's router \
-             cannot hold), {} of those {} pass too.",
+            "With the project's overlays (`corpus-overlays/`), {} of those {} pass.",
             passing(&overlaid),
             overlaid.len()
         );
