@@ -21,7 +21,12 @@ pub fn fixtures_dir(root: &Path) -> PathBuf {
     root.join("fixtures")
 }
 
-/// The fixture specs, by name (file stem), sorted.
+/// The framework documents whose live servers the fixtures' tests drive through the generated
+/// client (`fixtures/producers/<framework>/openapi.json`, as published), snapshot as
+/// `producer_<framework>`.
+pub const LIVE_PRODUCERS: &[&str] = &["fastapi", "litestar"];
+
+/// The fixture specs, by name (file stem, or `producer_<framework>`), sorted.
 pub fn fixture_specs(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
     let dir = fixtures_dir(root).join("specs");
     let mut specs: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
@@ -34,6 +39,13 @@ pub fn fixture_specs(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
         })
         .filter_map(|path| Some((path.file_stem()?.to_string_lossy().into_owned(), path)))
         .collect();
+    let producers = fixtures_dir(root).join("producers");
+    specs.extend(LIVE_PRODUCERS.iter().map(|framework| {
+        (
+            format!("producer_{framework}"),
+            producers.join(framework).join("openapi.json"),
+        )
+    }));
     specs.sort();
     Ok(specs)
 }
@@ -46,12 +58,11 @@ pub fn snapshot_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
         contents: snapshots_module(&specs),
     }];
     for (name, spec) in specs {
-        let label = format!(
-            "fixtures/specs/{}",
-            spec.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        );
+        let label = spec
+            .strip_prefix(root)
+            .unwrap_or(&spec)
+            .display()
+            .to_string();
         let Loaded {
             document,
             warnings,
