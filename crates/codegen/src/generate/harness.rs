@@ -49,13 +49,19 @@ pub fn generate_harness(
         .collect::<anyhow::Result<Vec<_>>>()?;
     let records = operations.iter().zip(&calls).map(|(operation, call)| {
         let operation_id = &operation.operation_id;
-        let recorder = if operation.websocket {
-            quote! { record_upgrade }
+        // The stub's message can be read back only from a typed (JSON) error body.
+        let typed_error = operation
+            .responses
+            .iter()
+            .any(|r| r.status.is_error() && r.body.json_schema().is_some());
+        if operation.websocket {
+            quote! { record_upgrade(&mut missing, #operation_id, #call.await); }
+        } else if typed_error {
+            let method = &operation.method_name;
+            quote! { record_named(&mut missing, #operation_id, #method, #call.await); }
         } else {
-            quote! { record }
-        };
-        let method = &operation.method_name;
-        quote! { #recorder(&mut missing, #operation_id, #method, #call.await); }
+            quote! { record(&mut missing, #operation_id, #call.await); }
+        }
     });
     let probe_arms = operations
         .iter()
@@ -159,9 +165,24 @@ pub fn generate_harness(
                 .and(::refactor_openapi::compare::compare_client(spec, &outcomes))
         }
 
-        /// A call reached its endpoint when the stub answered its 501 (and, when the body carries
-        /// the stub's message, it names the operation's method: a dispatcher chose right).
-        fn record<T, E: ::std::fmt::Debug>(
+        /// A call reached its endpoint when the stub answered its 501.
+        #[allow(dead_code)]
+        fn record<T, E>(
+            missing: &mut Vec<(&'static str, String)>,
+            operation: &'static str,
+            result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
+        ) {
+            match result {
+                Err(error) if error.status().map(|s| s.as_u16()) == Some(501) => {}
+                Err(error) => missing.push((operation, describe(&error))),
+                Ok(_) => missing.push((operation, "succeeded; the stub answers 501".to_owned())),
+            }
+        }
+
+        /// As [`record`], and when the typed error body carries the stub's message, it must name
+        /// the operation's `method`: the call reached its own endpoint (a dispatcher chose right).
+        #[allow(dead_code)]
+        fn record_named<T, E: ::std::fmt::Debug>(
             missing: &mut Vec<(&'static str, String)>,
             operation: &'static str,
             method: &'static str,
@@ -174,9 +195,7 @@ pub fn generate_harness(
                         missing.push((operation, format!("reached another operation: {text}")));
                     }
                 }
-                Err(error) if error.status().map(|s| s.as_u16()) == Some(501) => {}
-                Err(error) => missing.push((operation, describe(&error))),
-                Ok(_) => missing.push((operation, "succeeded; the stub answers 501".to_owned())),
+                other => record(missing, operation, other),
             }
         }
 
@@ -185,7 +204,6 @@ pub fn generate_harness(
         fn record_upgrade<T, E>(
             missing: &mut Vec<(&'static str, String)>,
             operation: &'static str,
-            _method: &'static str,
             result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
         ) {
             if let Err(error) = result {

@@ -87,26 +87,41 @@ fn width_chosen(expected: Option<&Value>, actual: Option<&Value>, facts: &Facts)
         Some(signed) if signed.starts_with("int") => actual == format!("u{signed}"),
         Some(_) => false,
     };
-    chosen && holds_the_spec_bounds(actual, facts)
+    chosen && holds_the_spec_bounds(actual, expected.and_then(Value::as_str), facts)
 }
 
-/// Whether every value the spec's bounds allow fits the numeric format `format`.
-fn holds_the_spec_bounds(format: &str, facts: &Facts) -> bool {
-    let range = match format {
+/// The values a numeric format holds, if it is one of a fixed width.
+fn format_range(format: &str) -> Option<(f64, f64)> {
+    Some(match format {
         "int8" => (f64::from(i8::MIN), f64::from(i8::MAX)),
         "uint8" => (0.0, f64::from(u8::MAX)),
         "int16" => (f64::from(i16::MIN), f64::from(i16::MAX)),
         "uint16" => (0.0, f64::from(u16::MAX)),
         "int32" | "int" => (f64::from(i32::MIN), f64::from(i32::MAX)),
         "uint32" | "uint" => (0.0, f64::from(u32::MAX)),
+        // The widest integers: a bound beyond them is not a JSON number anyone sends.
+        "int64" => (f64::NEG_INFINITY, f64::INFINITY),
         "uint64" => (0.0, f64::INFINITY),
-        // `i64`, `f64`: the widest types; `f32` only where the spec said `float`.
-        "int64" | "double" => return true,
-        _ => return false,
+        _ => return None,
+    })
+}
+
+/// Whether every value the spec allows (its bounds, within its own format's width) fits the
+/// numeric format `format` typify chose.
+fn holds_the_spec_bounds(format: &str, spec_format: Option<&str>, facts: &Facts) -> bool {
+    // `i64`, `f64`: the widest types hold whatever the spec allows.
+    if matches!(format, "int64" | "double") {
+        return true;
+    }
+    let Some((low, high)) = format_range(format) else {
+        return false;
     };
-    let lower = facts.spec_lower_bound.unwrap_or(f64::NEG_INFINITY);
-    let upper = facts.spec_upper_bound.unwrap_or(f64::INFINITY);
-    lower >= range.0 && (upper <= range.1 || range.1.is_infinite())
+    let (spec_low, spec_high) = spec_format
+        .and_then(format_range)
+        .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    let lower = facts.spec_lower_bound.map_or(spec_low, |b| b.max(spec_low));
+    let upper = facts.spec_upper_bound.map_or(spec_high, |b| b.min(spec_high));
+    lower >= low && upper <= high
 }
 
 /// "`Name`": the doc comment typify gives a type without a description.
