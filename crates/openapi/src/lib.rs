@@ -12,6 +12,7 @@ pub mod naming;
 pub mod normalize;
 pub mod overlay;
 pub mod pointer;
+pub mod presence;
 pub mod resolve;
 pub mod status;
 
