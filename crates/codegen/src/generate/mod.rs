@@ -8,6 +8,7 @@ pub mod client;
 pub mod examples;
 pub mod format;
 pub mod harness;
+pub mod presence;
 pub mod server_api;
 pub mod timestamps;
 pub mod types;
@@ -54,7 +55,10 @@ pub fn generate_sources(
     let spec: openapiv3::OpenAPI = serde_json::from_value(document.clone()).map_err(|error| {
         anyhow!("the normalized document is not OpenAPI 3.0 as openapiv3 reads it: {error}")
     })?;
-    let types = types::generate_types(&spec).context("failed to generate the types crate")?;
+    // typify reads a copy that tells nullable properties apart (see `presence`).
+    let marked: openapiv3::OpenAPI = serde_json::from_value(presence::marked_for_typify(document)?)
+        .map_err(|error| anyhow!("the marked document is not OpenAPI 3.0: {error}"))?;
+    let types = types::generate_types(&marked).context("failed to generate the types crate")?;
     let client = client::generate_client(&spec, &names.types_path, &types.named_types)
         .context("failed to generate the client crate")?;
     let server_api = server_api::generate_server_api(document, names)

@@ -7,7 +7,7 @@ use progenitor_impl::{GenerationSettings, Generator, TypeImpl};
 use typify::TypeDetails;
 
 use super::library_call;
-use super::timestamps::with_rfc3339_timestamps;
+use super::presence::with_presence;
 
 /// A named type of the types crate and the traits typify implemented for it.
 pub struct NamedType {
@@ -27,7 +27,8 @@ pub struct TypesOutput {
     pub generator: Generator,
 }
 
-/// Generates the types of `spec`.
+/// Generates the types of `spec`, which must be the normalized document
+/// [`marked_for_typify`](super::presence::marked_for_typify).
 pub fn generate_types(spec: &OpenAPI) -> anyhow::Result<TypesOutput> {
     let mut settings = GenerationSettings::new();
     settings.with_derive("schemars::JsonSchema");
@@ -36,7 +37,7 @@ pub fn generate_types(spec: &OpenAPI) -> anyhow::Result<TypesOutput> {
     // use; normalization has already hoisted every inline type into a component.
     library_call("progenitor (types)", || generator.generate_tokens(spec))??;
     let type_space = generator.get_type_space();
-    let tokens = with_rfc3339_timestamps(type_space.to_stream())?;
+    let tokens = with_presence(type_space.to_stream())?;
     let named_types = type_space
         .iter_types()
         .filter(|ty| {

@@ -27,7 +27,7 @@ mod response_kinds;
 mod responses;
 mod routes;
 mod rust_names;
-mod schema_walk;
+pub mod schema_walk;
 mod version;
 
 use serde_json::Value;

@@ -11,7 +11,7 @@ use crate::error::SpecError;
 use crate::pointer::Pointer;
 
 /// Called once per schema object, parent before children, with the schema's pointer.
-pub(crate) type SchemaVisitor<'a> =
+pub type SchemaVisitor<'a> =
     dyn FnMut(&Pointer, &mut Map<String, Value>) -> Result<(), SpecError> + 'a;
 
 /// Keys whose values are data rather than parts of the document.
@@ -46,7 +46,7 @@ const SUBSCHEMA_MAPS: &[&str] = &[
 ];
 
 /// Visits every schema in `document`.
-pub(crate) fn visit_schemas_mut(
+pub fn visit_schemas_mut(
     document: &mut Value,
     visitor: &mut SchemaVisitor<'_>,
 ) -> Result<(), SpecError> {
@@ -88,7 +88,7 @@ fn walk_document(
 }
 
 /// Visits the schema at `pointer` and then its subschemas.
-pub(crate) fn walk_schema(
+pub fn walk_schema(
     value: &mut Value,
     pointer: &Pointer,
     visitor: &mut SchemaVisitor<'_>,
