@@ -99,10 +99,7 @@ pub(super) fn codegen_section(
 type Spread = (f64, f64, f64);
 
 /// The dev and the release generator on the seed, run alternately so both see the same machine.
-fn dev_beside_release(
-    root: &Path,
-    runs: usize,
-) -> anyhow::Result<(Spread, Spread)> {
+fn dev_beside_release(root: &Path, runs: usize) -> anyhow::Result<(Spread, Spread)> {
     super::cargo(root, &["build", "-p", "xtask"])?;
     let dev = root.join("target/debug/xtask");
     let release = root.join("target/release/xtask");
@@ -120,12 +117,7 @@ fn ms_row((min, median, max): Spread) -> String {
     format!("{min:.1} ms | {median:.1} ms | {max:.1} ms")
 }
 
-fn time_command(
-    program: &Path,
-    args: &[&str],
-    dir: &Path,
-    runs: usize,
-) -> anyhow::Result<Spread> {
+fn time_command(program: &Path, args: &[&str], dir: &Path, runs: usize) -> anyhow::Result<Spread> {
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let start = Instant::now();
