@@ -1,48 +1,27 @@
-//! The spec as the tests see it: the file, its normalized form, the trait's own document, and
-//! JSON Schema validators for response bodies built from the spec's schemas.
+//! The spec as the tests see it: as the team means it (with its overlay), its normalized form,
+//! and JSON Schema validators for response bodies built from the spec's schemas.
 
-use std::path::{Path, PathBuf};
-
-use refactor_openapi::{SourceDocument, normalize};
+use refactor_codegen::workspace::{SpecInput, Workspace, load_normalized, load_overlaid};
 use serde_json::Value;
 
-/// The workspace's `spec/openapi.yaml`.
-pub fn spec_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml")
+/// What the generator reads: `spec/openapi.yaml` with `spec/overlay.yaml`.
+pub fn spec_input() -> SpecInput {
+    Workspace::this_checkout().spec_input()
 }
 
-/// The spec as written (OpenAPI 3.1 for the seed).
+/// The spec as the team means it: `spec/openapi.yaml` (OpenAPI 3.1 for the seed) with the
+/// overlay applied, before normalization.
 pub fn original_spec() -> Value {
-    SourceDocument::read(&spec_path())
-        .map(|document| document.value().clone())
-        .unwrap_or_else(|error| panic!("the spec must load: {error}"))
+    load_overlaid(&spec_input())
+        .map(|(_, document)| document)
+        .unwrap_or_else(|error| panic!("the spec must load: {error:#}"))
 }
 
 /// The spec after normalization: what the generator read.
 pub fn normalized_spec() -> Value {
-    normalize(&original_spec())
-        .unwrap_or_else(|error| panic!("the spec must normalize: {error}"))
+    load_normalized(&spec_input())
+        .unwrap_or_else(|error| panic!("the spec must normalize: {error:#}"))
         .document
-}
-
-/// The OpenAPI document dropshot derives from the generated trait, titled like the spec.
-pub fn trait_document() -> Value {
-    let spec = normalized_spec();
-    let text = |pointer: &str| {
-        spec.pointer(pointer)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let version = dropshot::semver::Version::parse(&text("/info/version"))
-        .unwrap_or_else(|error| panic!("the spec's version must be semver: {error}"));
-    let description = refactor_server_api::refactor_api_mod::stub_api_description()
-        .unwrap_or_else(|error| panic!("the trait must describe itself: {error}"));
-    let mut openapi = description.openapi(text("/info/title"), version);
-    openapi.description(text("/info/description"));
-    openapi
-        .json()
-        .unwrap_or_else(|error| panic!("dropshot must render the document: {error}"))
 }
 
 /// Validates response bodies against the schemas the spec documents for them.
@@ -51,7 +30,8 @@ pub struct ResponseSchemas {
 }
 
 impl ResponseSchemas {
-    /// Validators over the spec as written (`spec/openapi.yaml`).
+    /// Validators over the spec as written, with its overlay (`spec/openapi.yaml`,
+    /// `spec/overlay.yaml`).
     pub fn from_spec() -> Self {
         Self {
             spec: original_spec(),

@@ -2,7 +2,8 @@
 //! says of every property and parameter exactly what the spec says: required or not, nullable or
 //! not. No rule excuses a difference here.
 
-use refactor_conformance::spec::{normalized_spec, trait_document};
+use refactor_conformance::harness::trait_document;
+use refactor_conformance::spec::normalized_spec;
 use refactor_openapi::presence::presence_mismatches;
 
 #[test]

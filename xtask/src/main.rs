@@ -37,6 +37,26 @@ enum Command {
         #[arg(long, requires = "spec")]
         overlay: Option<PathBuf>,
     },
+    /// Report what changed between two specs and whom it breaks: by operation and by schema,
+    /// each change with an id and a verdict (breaking for clients, for servers, or compatible).
+    ApiDiff {
+        /// The old spec (YAML or JSON), or a generated types file (`generated.rs`).
+        old: PathBuf,
+        /// The new spec, or a generated types file.
+        new: PathBuf,
+        /// An OpenAPI Overlay 1.0 document applied to OLD before normalization.
+        #[arg(long)]
+        old_overlay: Option<PathBuf>,
+        /// An OpenAPI Overlay 1.0 document applied to NEW before normalization.
+        #[arg(long)]
+        new_overlay: Option<PathBuf>,
+        /// The report's form.
+        #[arg(long, value_enum, default_value = "text")]
+        format: xtask::api_diff::Format,
+        /// Exit non-zero on any breaking change, or on one without a major version bump.
+        #[arg(long, value_enum)]
+        fail_on: Option<xtask::api_diff::FailOn>,
+    },
     /// Generate, build and conformance-test a workspace for every spec of a corpus; write the
     /// results to docs/corpus.md.
     Corpus {
@@ -105,6 +125,25 @@ fn run(command: Command) -> anyhow::Result<()> {
             for path in &changed {
                 eprintln!("wrote {}", path.display());
             }
+        }
+        Command::ApiDiff {
+            old,
+            new,
+            old_overlay,
+            new_overlay,
+            format,
+            fail_on,
+        } => {
+            use xtask::api_diff::Side;
+            let old = Side {
+                spec: old,
+                overlay: old_overlay,
+            };
+            let new = Side {
+                spec: new,
+                overlay: new_overlay,
+            };
+            xtask::api_diff::run(&old, &new, format, fail_on)?;
         }
         Command::Corpus { dir, check } => {
             let workspace = Workspace::this_checkout();

@@ -117,10 +117,14 @@ mod conformance {{
             mod $name {{
                 use crate::snapshots::$name::harness;
 
-                #[test]
-                fn the_trait_agrees_with_the_spec() {{
-                    let comparison = refactor_openapi::compare::compare(&harness::spec_document(), &harness::trait_document());
+                #[tokio::test]
+                async fn the_generated_code_agrees_with_the_spec() {{
+                    let comparison = harness::conformance(&harness::spec_document()).await;
                     assert!(comparison.agrees(), "{{comparison}}");
+                    expectorate::assert_contents(
+                        concat!("snapshots/", stringify!($name), "/allowed-differences.txt"),
+                        &comparison.allowed_report(),
+                    );
                 }}
 
                 #[test]

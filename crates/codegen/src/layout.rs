@@ -83,6 +83,7 @@ impl GeneratedCrate {
                 "uuid",
             ],
             Self::ServerApi => &[
+                "async-trait",
                 "bytes",
                 "chrono",
                 "dropshot",
@@ -94,6 +95,7 @@ impl GeneratedCrate {
             ],
             Self::Conformance => &[
                 "dropshot",
+                "expectorate",
                 "progenitor-client",
                 "refactor-openapi",
                 "serde",

@@ -34,15 +34,12 @@ impl Workspace {
     /// The spec, relative to the root.
     pub const SPEC: &'static str = "spec/openapi.yaml";
 
-    /// The generated crates of this workspace (its conformance tests are hand-written, in
-    /// `tests/`).
-    pub const CRATES: [GeneratedCrate; 3] = [
-        GeneratedCrate::Types,
-        GeneratedCrate::Client,
-        GeneratedCrate::ServerApi,
-    ];
+    /// The generated crates of this workspace: the harness is a module of the hand-written
+    /// conformance crate, `tests/`.
+    pub const CRATES: [GeneratedCrate; 4] = GeneratedCrate::ALL;
 
-    /// The generated files, relative to the root: `crates/<crate>/src/generated.rs`.
+    /// The generated files, relative to the root: `crates/<crate>/src/generated.rs`, and the
+    /// harness at `tests/src/generated.rs`.
     pub fn output_files(sources: &GeneratedSources) -> Vec<OutputFile> {
         Self::CRATES
             .iter()
@@ -55,7 +52,10 @@ impl Workspace {
 
     /// A generated crate's directory, relative to the root.
     pub fn crate_dir(krate: GeneratedCrate) -> PathBuf {
-        Path::new("crates").join(krate.dir())
+        match krate {
+            GeneratedCrate::Conformance => PathBuf::from("tests"),
+            _ => Path::new("crates").join(krate.dir()),
+        }
     }
 
     /// The names that tie the main workspace's crates together.
@@ -93,6 +93,8 @@ impl Workspace {
     /// Generates and writes (or checks) every generated file; returns the ones that changed.
     pub fn codegen(&self, mode: Mode) -> anyhow::Result<Vec<PathBuf>> {
         let files = self.generate()?;
+        let types_file = Path::new("crates/types/src/generated.rs");
+        crate::change_report::print_changes(&self.root, types_file, &files);
         ensure_files(&self.root, &files, mode, RERUN)
     }
 }
@@ -124,8 +126,9 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
-/// Loads the spec, applies its overlay and normalizes it.
-pub fn load_normalized(input: &SpecInput) -> anyhow::Result<Loaded> {
+/// Loads the spec and applies its overlay: the document as the team means it, before
+/// normalization (its source is kept to locate errors and warnings).
+pub fn load_overlaid(input: &SpecInput) -> anyhow::Result<(SourceDocument, serde_json::Value)> {
     let source = SourceDocument::read(&input.spec)?;
     let mut document = source.value().clone();
     if let Some(overlay_path) = &input.overlay {
@@ -134,6 +137,12 @@ pub fn load_normalized(input: &SpecInput) -> anyhow::Result<Loaded> {
             error.located(overlay_path.clone(), |pointer| overlay.line_of(pointer))
         })?;
     }
+    Ok((source, document))
+}
+
+/// Loads the spec, applies its overlay and normalizes it.
+pub fn load_normalized(input: &SpecInput) -> anyhow::Result<Loaded> {
+    let (source, document) = load_overlaid(input)?;
     let label = input.label.as_str();
     // Pointers into the overlaid document usually exist in the spec file too; when not (the
     // overlay added them), the message names the pointer alone.

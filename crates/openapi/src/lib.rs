@@ -6,6 +6,7 @@
 
 pub mod compare;
 pub mod error;
+pub mod examples;
 pub mod json_schema;
 pub mod load;
 pub mod naming;
@@ -14,6 +15,7 @@ pub mod overlay;
 pub mod pointer;
 pub mod presence;
 pub mod resolve;
+pub mod security;
 pub mod status;
 
 pub use error::{Problem, SpecError, Warning};

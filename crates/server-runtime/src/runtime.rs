@@ -59,6 +59,13 @@ impl<T: ::serde::Serialize> JsonBody<T> {
         )))
     }
 
+    /// A body of `null`, whatever `T` is: what a [`DescribedResponse`] sends to show its status
+    /// and headers. Never sent to a client.
+    #[doc(hidden)]
+    pub fn placeholder() -> Self {
+        Self(JsonBodyRepr::Document(::serde_json::Value::Null))
+    }
+
     /// The encoded bytes, when the body holds them.
     pub fn encoded(&self) -> ::std::option::Option<&::bytes::Bytes> {
         match &self.0 {
@@ -139,6 +146,50 @@ fn with_challenge(
         ::http::HeaderValue::from_static(challenge),
     );
     Ok(response)
+}
+
+/// A request body the spec makes optional (`requestBody.required` is false): `None` when the
+/// request carries none (no `Content-Length` and no `Transfer-Encoding`, or a length of 0),
+/// otherwise what the body extractor `B` reads. Documented as `B` is, but not required.
+#[derive(Debug)]
+pub struct OptionalBody<B>(pub ::std::option::Option<B>);
+
+impl<B> OptionalBody<B> {
+    /// The body, if the request carried one.
+    pub fn into_inner(self) -> ::std::option::Option<B> {
+        self.0
+    }
+}
+
+#[::async_trait::async_trait]
+impl<B: ::dropshot::ExclusiveExtractor + 'static> ::dropshot::ExclusiveExtractor
+    for OptionalBody<B>
+{
+    async fn from_request<Context: ::dropshot::ServerContext>(
+        rqctx: &::dropshot::RequestContext<Context>,
+        request: ::http::Request<::dropshot::Body>,
+    ) -> ::std::result::Result<Self, ::dropshot::HttpError> {
+        let headers = request.headers();
+        let length = headers
+            .get(::http::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .map(str::trim);
+        let chunked = headers.contains_key(::http::header::TRANSFER_ENCODING);
+        if length == Some("0") || (length.is_none() && !chunked) {
+            return Ok(Self(None));
+        }
+        B::from_request(rqctx, request).await.map(|body| Self(Some(body)))
+    }
+
+    fn metadata(
+        content_type: ::dropshot::ApiEndpointBodyContentType,
+    ) -> ::dropshot::ExtractorMetadata {
+        let mut metadata = B::metadata(content_type);
+        for parameter in &mut metadata.parameters {
+            parameter.required = false;
+        }
+        metadata
+    }
 }
 
 /// `format: uuid` parameters read only in the hyphenated form RFC 9562 writes and JSON
@@ -332,4 +383,150 @@ impl<Shape: ErrorBodyShape> ::schemars::JsonSchema for ApiErrorOf<Shape> {
     ) -> ::schemars::schema::Schema {
         <Shape::Body as ::schemars::JsonSchema>::json_schema(generator)
     }
+}
+
+/// One variant of an operation's response enum as conformance tests read it. The generator
+/// writes it beside the variant it describes; [`described_document`] checks it by sending the
+/// variant, so what the document says is what the enum sends.
+#[derive(Clone, Copy, Debug)]
+pub struct DescribedResponse {
+    /// The response key as the spec writes it: `200`, `4XX`, `default`.
+    pub status: &'static str,
+    /// What its body is.
+    pub body: DescribedBody,
+    /// Sends the variant with a placeholder body; a variant that carries its status (a range or
+    /// `default`) is sent with the given one.
+    pub send: fn(
+        ::http::StatusCode,
+    )
+        -> ::std::result::Result<::http::Response<::dropshot::Body>, ::dropshot::HttpError>,
+}
+
+/// A described response's body.
+#[derive(Clone, Copy, Debug)]
+pub enum DescribedBody {
+    /// No content.
+    Empty,
+    /// JSON of the variant's payload type, as schemars documents it.
+    Json(fn(&mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema),
+    /// Bytes of this media type.
+    Raw(&'static str),
+}
+
+/// An operation as the generated server code serves it.
+#[derive(Clone, Debug)]
+pub struct DescribedOperation {
+    /// The operation id.
+    pub operation_id: &'static str,
+    /// The method, uppercase.
+    pub method: &'static str,
+    /// The path template.
+    pub path: &'static str,
+    /// The `WWW-Authenticate` challenge of its security, if any.
+    pub challenge: ::std::option::Option<&'static str>,
+    /// Whether its body extractor requires a body (`None` without a body), as the extractor
+    /// itself documents it.
+    pub request_body_required: ::std::option::Option<bool>,
+    /// Every variant of its response enum.
+    pub responses: ::std::vec::Vec<DescribedResponse>,
+}
+
+/// Whether the body extractor `B` requires a body, as its own metadata says.
+pub fn body_required<B: ::dropshot::ExclusiveExtractor>() -> bool {
+    B::metadata(::dropshot::ApiEndpointBodyContentType::Json)
+        .parameters
+        .iter()
+        .any(|parameter| parameter.required)
+}
+
+/// The operations as an OpenAPI document of what their response enums send: each variant is
+/// sent, and listed under the status it was sent with (its described key when the status falls
+/// under it), with the media type and `WWW-Authenticate` challenge (`x-challenge`) it was sent
+/// with and its payload's schema (components as dropshot documents them, under
+/// `components/schemas`). The operation's challenge is its `x-challenge`.
+pub fn described_document(operations: &[DescribedOperation]) -> ::serde_json::Value {
+    use ::serde_json::{Map, Value, json};
+    let mut generator =
+        ::schemars::r#gen::SchemaGenerator::new(::schemars::r#gen::SchemaSettings::openapi3());
+    let mut paths = Map::new();
+    for operation in operations {
+        let mut responses = Map::new();
+        for response in &operation.responses {
+            let (key, described) = described_response(response, &mut generator);
+            responses.insert(key, described);
+        }
+        let item = paths
+            .entry(operation.path.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        let mut described = json!({
+            "operationId": operation.operation_id,
+            "x-challenge": operation.challenge,
+            "responses": responses,
+        });
+        if let Some(required) = operation.request_body_required {
+            described["requestBody"] = json!({ "required": required });
+        }
+        item[operation.method.to_ascii_lowercase()] = described;
+    }
+    let schemas: Map<String, Value> = generator
+        .definitions()
+        .iter()
+        .map(|(name, schema)| {
+            let schema = ::serde_json::to_value(schema).unwrap_or(Value::Null);
+            (name.clone(), schema)
+        })
+        .collect();
+    json!({ "paths": paths, "components": { "schemas": schemas } })
+}
+
+/// One response of [`described_document`]: its key and its object.
+fn described_response(
+    response: &DescribedResponse,
+    generator: &mut ::schemars::r#gen::SchemaGenerator,
+) -> (::std::string::String, ::serde_json::Value) {
+    use ::serde_json::{Map, Value, json};
+    let probe = probe_status(response.status);
+    let sent = match (response.send)(probe) {
+        Ok(sent) => sent,
+        Err(error) => {
+            let key = response.status.to_owned();
+            return (key, json!({ "x-send-error": error.internal_message }));
+        }
+    };
+    let status = sent.status();
+    let key = if status == probe {
+        response.status.to_owned()
+    } else {
+        status.as_u16().to_string()
+    };
+    let header = |name: ::http::header::HeaderName| {
+        sent.headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    let mut content = Map::new();
+    if let Some(media_type) = header(::http::header::CONTENT_TYPE) {
+        let schema = match response.body {
+            DescribedBody::Json(schema) => ::serde_json::to_value(schema(generator))
+                .unwrap_or(Value::Null),
+            DescribedBody::Raw(_) | DescribedBody::Empty => Value::Bool(true),
+        };
+        content.insert(media_type, json!({ "schema": schema }));
+    }
+    let mut described = json!({ "x-challenge": header(::http::header::WWW_AUTHENTICATE) });
+    if !content.is_empty() {
+        described["content"] = Value::Object(content);
+    }
+    (key, described)
+}
+
+/// The status a described response is sent with: its own code, the first of its range, or
+/// (for `default`) 500.
+fn probe_status(status: &str) -> ::http::StatusCode {
+    let code = match status.as_bytes() {
+        [digit @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => u16::from(digit - b'0') * 100,
+        _ => status.parse().unwrap_or(500),
+    };
+    ::http::StatusCode::from_u16(code).unwrap_or(::http::StatusCode::INTERNAL_SERVER_ERROR)
 }

@@ -6,15 +6,20 @@ use refactor_server_api::{
     ApiError, JsonBody, ListRunGoldLabelsPath, ListRunGoldLabelsResponse, RefactorApi,
 };
 
+use std::sync::Arc;
+
 use crate::auth::Authenticator;
-use crate::store::GoldLabelStore;
+use crate::metrics::Metrics;
+use crate::store::{CachedStore, GoldLabelStore as _};
 
 /// What every request can reach.
 pub struct AppState {
-    /// Where labels live.
-    pub store: Box<dyn GoldLabelStore>,
+    /// Where labels live, behind the response cache.
+    pub store: Arc<CachedStore>,
     /// How bearer tokens are verified.
     pub auth: Authenticator,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<Metrics>,
 }
 
 /// The server's implementation of the API trait.

@@ -137,6 +137,10 @@ pub struct ServeArgs {
     /// Log verbosity.
     #[arg(long, env = "REFACTOR_LOG_LEVEL", value_enum, default_value = "info")]
     pub log_level: LogLevel,
+    /// The most memory the response cache holds: `256MiB`, `64M`, `1GiB` or bytes. Entries are
+    /// counted by their encoded size (plus a fixed overhead) and the least useful evicted.
+    #[arg(long, env = "REFACTOR_CACHE_SIZE", default_value = "256MiB", value_parser = parse_size)]
+    pub cache_size: u64,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub storage: StorageArgs,
@@ -206,6 +210,33 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{text:?} is too long"))
 }
 
+/// Parses a size in bytes: `512`, `64K`/`64KiB`, `256M`/`256MiB`, `1G`/`1GiB` (binary units;
+/// `KB`, `MB`, `GB` are read the same way, as memory sizes usually are).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size like 256MiB or 1GiB"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {text:?} (use KiB, MiB or GiB)"
+            ));
+        }
+    };
+    number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("{text:?} is too large"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +247,17 @@ mod tests {
         assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
         assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(604_800)));
         assert!(parse_duration("12 parsecs").is_err());
+    }
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("64K"), Ok(64 * 1024));
+        assert_eq!(parse_size("256MiB"), Ok(256 * 1024 * 1024));
+        assert_eq!(parse_size("1 GiB"), Ok(1 << 30));
+        assert!(parse_size("12 parsecs").is_err());
+        assert!(parse_size("MiB").is_err());
+        assert!(parse_size("99999999999999G").is_err());
     }
 
     #[test]

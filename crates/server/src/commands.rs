@@ -24,7 +24,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             report.labels_created, report.labels_unchanged
         );
     }
-    let server = serve::start(store, auth, args.bind, log_level(args.log_level)).await?;
+    let options = serve::ServeOptions {
+        bind: args.bind,
+        log_level: log_level(args.log_level),
+        cache_size: args.cache_size,
+    };
+    let server = serve::start(store, auth, &options).await?;
     let base_url = format!("http://{}", server.local_addr());
     println!(
         "listening on {base_url} (database {})",

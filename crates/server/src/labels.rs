@@ -2,8 +2,9 @@
 //! schema, and rendered once, at import, into the exact JSON the API serves.
 //!
 //! Values round-trip as imported: `object_value` keeps its JSON text (big numbers, key order,
-//! unicode), `null` stays `null` and absent stays absent. Only timestamps are normalized, to
-//! RFC 3339 in UTC, and ids to their canonical lowercase form.
+//! unicode), `null` stays `null` and absent stays absent. Only the properties the schema gives a
+//! format are normalized, by that format: `date-time` to RFC 3339 in UTC, `uuid` to the
+//! lowercase hyphenated form. So a property added to the spec is handled by codegen alone.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -48,9 +49,21 @@ impl<'de> serde::Deserialize<'de> for RawFields {
     }
 }
 
-/// The spec's `RunGoldLabel` schema: its properties in order, and a validator.
+/// The formats a label property is normalized by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// `format: date-time`: served in RFC 3339, in UTC.
+    DateTime,
+    /// `format: uuid`: served lowercase and hyphenated.
+    Uuid,
+    /// Anything else: served as written (minified).
+    AsWritten,
+}
+
+/// The spec's `RunGoldLabel` schema: its properties in order with their formats, and a
+/// validator.
 pub struct LabelSchema {
-    properties: Vec<String>,
+    properties: Vec<(String, Format)>,
     validator: jsonschema::Validator,
 }
 
@@ -70,8 +83,8 @@ impl LabelSchema {
             .get("properties")
             .and_then(Value::as_object)
             .ok_or("RunGoldLabel has no properties")?
-            .keys()
-            .cloned()
+            .iter()
+            .map(|(name, property)| (name.clone(), format_of(&document, property)))
             .collect();
         let validator_schema = import_schema(&document);
         let validator = jsonschema::options()
@@ -82,6 +95,44 @@ impl LabelSchema {
             properties,
             validator,
         })
+    }
+}
+
+/// The format of a property's schema, through `$ref`s and one-schema wrappers (`allOf: [X]`, a
+/// nullable `anyOf`/`oneOf` of `X` and `{type: "null"}`).
+fn format_of(document: &Value, schema: &Value) -> Format {
+    let mut schema = schema;
+    // Bounded: a reference cycle without a format has none.
+    for _ in 0..16 {
+        if let Some(pointer) = schema.get("$ref").and_then(Value::as_str) {
+            match pointer.strip_prefix('#').and_then(|p| document.pointer(p)) {
+                Some(target) => schema = target,
+                None => return Format::AsWritten,
+            }
+            continue;
+        }
+        let wrapped = ["allOf", "anyOf", "oneOf"].iter().find_map(|keyword| {
+            let alternatives: Vec<&Value> = schema
+                .get(*keyword)?
+                .as_array()?
+                .iter()
+                .filter(|alternative| alternative.get("type") != Some(&Value::from("null")))
+                .collect();
+            match alternatives.as_slice() {
+                [only] => Some(*only),
+                _ => None,
+            }
+        });
+        if let Some(inner) = wrapped {
+            schema = inner;
+            continue;
+        }
+        break;
+    }
+    match schema.get("format").and_then(Value::as_str) {
+        Some("date-time") => Format::DateTime,
+        Some("uuid") => Format::Uuid,
+        _ => Format::AsWritten,
     }
 }
 
@@ -131,71 +182,79 @@ impl LabelError {
     }
 }
 
-/// Validates one record of an import (its JSON text) and renders the label to store.
+/// Validates one record of an import (its JSON text) against the spec's schema and renders the
+/// label to store.
 pub fn stored_label(record: &RawValue) -> Result<StoredLabel, LabelError> {
-    let schema = &*LABEL_SCHEMA;
-    let value: Value =
-        serde_json::from_str(record.get()).map_err(|error| unreadable(record, &error))?;
-    if let Some(error) = schema.validator.iter_errors(&value).next() {
-        let field = error.instance_path().to_string();
-        let field = if field.is_empty() {
-            "/".to_owned()
-        } else {
-            field
-        };
-        return Err(LabelError::at(&field, error.to_string()));
-    }
-    // The validator has checked types and formats; these reads cannot fail on a valid record.
-    let fields: serde_json::Map<String, Value> = match value {
-        Value::Object(fields) => fields,
-        _ => return Err(LabelError::at("/", "a label must be an object")),
-    };
-    let raw_fields: RawFields =
-        serde_json::from_str(record.get()).map_err(|e| LabelError::at("/", e.to_string()))?;
-    let id = uuid_field(&fields, "id")?;
-    let run_id = uuid_field(&fields, "run_id")?;
-    let account_id = fields
-        .get("account_id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| LabelError::at("/account_id", "required"))?
-        .to_owned();
-    let created_at = timestamp_field(&fields, "created_at")?
-        .ok_or_else(|| LabelError::at("/created_at", "required"))?;
+    LABEL_SCHEMA.stored_label(record)
+}
 
-    let mut body = String::with_capacity(record.get().len());
-    body.push('{');
-    for name in &schema.properties {
-        let Some(raw) = raw_fields.0.get(name) else {
-            continue;
-        };
-        if body.len() > 1 {
-            body.push(',');
+impl LabelSchema {
+    /// Validates one record of an import (its JSON text) and renders the label to store.
+    fn stored_label(&self, record: &RawValue) -> Result<StoredLabel, LabelError> {
+        let schema = self;
+        let value: Value =
+            serde_json::from_str(record.get()).map_err(|error| unreadable(record, &error))?;
+        if let Some(error) = schema.validator.iter_errors(&value).next() {
+            let field = error.instance_path().to_string();
+            let field = if field.is_empty() {
+                "/".to_owned()
+            } else {
+                field
+            };
+            return Err(LabelError::at(&field, error.to_string()));
         }
-        body.push_str(
-            &serde_json::to_string(name).map_err(|e| LabelError::at("/", e.to_string()))?,
-        );
-        body.push(':');
-        let rendered = match fields.get(name) {
-            Some(Value::String(text)) if is_timestamp_property(name) => {
-                let at = parse_timestamp(name, text)?;
-                format!("\"{}\"", at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
-            }
-            Some(Value::String(text)) if is_uuid_property(name) => {
-                format!("\"{}\"", hyphenated_uuid(name, text)?)
-            }
-            _ => minified(raw.get()),
+        // The validator has checked types and formats; these reads cannot fail on a valid record.
+        let fields: serde_json::Map<String, Value> = match value {
+            Value::Object(fields) => fields,
+            _ => return Err(LabelError::at("/", "a label must be an object")),
         };
-        body.push_str(&rendered);
+        let raw_fields: RawFields =
+            serde_json::from_str(record.get()).map_err(|e| LabelError::at("/", e.to_string()))?;
+        let id = uuid_field(&fields, "id")?;
+        let run_id = uuid_field(&fields, "run_id")?;
+        let account_id = fields
+            .get("account_id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| LabelError::at("/account_id", "required"))?
+            .to_owned();
+        let created_at = timestamp_field(&fields, "created_at")?
+            .ok_or_else(|| LabelError::at("/created_at", "required"))?;
+
+        let mut body = String::with_capacity(record.get().len());
+        body.push('{');
+        for (name, format) in &schema.properties {
+            let Some(raw) = raw_fields.0.get(name) else {
+                continue;
+            };
+            if body.len() > 1 {
+                body.push(',');
+            }
+            body.push_str(
+                &serde_json::to_string(name).map_err(|e| LabelError::at("/", e.to_string()))?,
+            );
+            body.push(':');
+            let rendered = match (format, fields.get(name)) {
+                (Format::DateTime, Some(Value::String(text))) => {
+                    let at = parse_timestamp(name, text)?;
+                    format!("\"{}\"", at.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+                }
+                (Format::Uuid, Some(Value::String(text))) => {
+                    format!("\"{}\"", hyphenated_uuid(name, text)?)
+                }
+                _ => minified(raw.get()),
+            };
+            body.push_str(&rendered);
+        }
+        body.push('}');
+        readable_in_a_response(&body, &fields)?;
+        Ok(StoredLabel {
+            id,
+            run_id,
+            account_id,
+            created_at,
+            body,
+        })
     }
-    body.push('}');
-    readable_in_a_response(&body, &fields)?;
-    Ok(StoredLabel {
-        id,
-        run_id,
-        account_id,
-        created_at,
-        body,
-    })
 }
 
 /// The API serves labels inside an array, which the generated client must decode: a label it
@@ -254,14 +313,6 @@ fn unreadable(record: &RawValue, error: &serde_json::Error) -> LabelError {
     let text = error.to_string();
     let position = format!(" at line {} column {}", error.line(), error.column());
     LabelError::at(&field, text.strip_suffix(&position).unwrap_or(&text))
-}
-
-fn is_timestamp_property(name: &str) -> bool {
-    name == "created_at" || name == "updated_at"
-}
-
-fn is_uuid_property(name: &str) -> bool {
-    name == "id" || name == "run_id"
 }
 
 fn uuid_field(fields: &serde_json::Map<String, Value>, name: &str) -> Result<Uuid, LabelError> {
@@ -451,6 +502,56 @@ mod tests {
             error.message.contains("\"account_id\" appears twice"),
             "{error}"
         );
+    }
+
+    /// The embedded document with properties added to `RunGoldLabel`, as a spec change would.
+    fn schema_with(properties: Value) -> LabelSchema {
+        let mut document: Value =
+            serde_json::from_str(refactor_types::OPENAPI_DOCUMENT).expect("the document");
+        let label = document
+            .pointer_mut("/components/schemas/RunGoldLabel/properties")
+            .and_then(Value::as_object_mut)
+            .expect("RunGoldLabel's properties");
+        for (name, schema) in properties.as_object().expect("an object") {
+            label.insert(name.clone(), schema.clone());
+        }
+        LabelSchema::from_document(&document.to_string()).expect("a schema")
+    }
+
+    #[test]
+    fn properties_are_normalized_by_their_format_not_their_name() {
+        let schema = schema_with(json!({
+            "reviewed_at": {"type": "string", "format": "date-time"},
+            "reviewer_id": {"type": "string", "format": "uuid", "nullable": true},
+            "due": {"allOf": [{"type": "string", "format": "date-time"}]},
+            "updated_on": {"type": "string"},
+        }));
+        let text = label(
+            r#","reviewed_at":"2026-01-01T01:00:00+01:00","reviewer_id":"6F9619FF-8B86-D011-B42D-00CF4FC964FF","due":"2026-03-01T00:00:00.000-02:00","updated_on":"2026-01-01T01:00:00+01:00""#,
+        );
+        let stored = schema.stored_label(&raw(&text)).expect("valid");
+        for expected in [
+            r#""reviewed_at":"2026-01-01T00:00:00Z""#,
+            r#""reviewer_id":"6f9619ff-8b86-d011-b42d-00cf4fc964ff""#,
+            r#""due":"2026-03-01T02:00:00Z""#,
+            // No format: served as written, whatever its name suggests.
+            r#""updated_on":"2026-01-01T01:00:00+01:00""#,
+        ] {
+            assert!(
+                stored.body.contains(expected),
+                "{expected} in {}",
+                stored.body
+            );
+        }
+    }
+
+    #[test]
+    fn a_property_with_a_format_is_refused_in_another_form_at_its_field() {
+        let schema = schema_with(json!({"reviewed_at": {"type": "string", "format": "date-time"}}));
+        let error = schema
+            .stored_label(&raw(&label(r#","reviewed_at":"next tuesday""#)))
+            .expect_err("not a date-time");
+        assert_eq!(error.field, "/reviewed_at", "{error}");
     }
 
     #[test]

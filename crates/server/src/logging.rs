@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use slog::{Drain, Level, Logger, o};
+
+use crate::metrics::RequestMetricsDrain;
 use slog_async::{Async, OverflowStrategy};
 use slog_term::{FullFormat, PlainDecorator};
 
@@ -23,8 +25,9 @@ const QUEUE: usize = 8 * 1024;
 /// The longest a written line waits in the buffer.
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 
-/// A logger for dropshot at `level`.
-pub fn server_logger(level: Level) -> Logger {
+/// A logger for dropshot at `level`; every record also goes to `metrics` (unfiltered, before
+/// the queue).
+pub fn server_logger(level: Level, metrics: RequestMetricsDrain) -> Logger {
     let format = FullFormat::new(PlainDecorator::new(FlushedStderr::spawn()))
         .build()
         .fuse();
@@ -35,7 +38,7 @@ pub fn server_logger(level: Level) -> Logger {
         .build()
         .fuse();
     Logger::root(
-        queued.filter_level(level).fuse(),
+        slog::Duplicate::new(metrics, queued.filter_level(level).fuse()).fuse(),
         o!("name" => "refactor-server"),
     )
 }

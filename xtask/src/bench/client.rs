@@ -157,8 +157,8 @@ fn joined(values: &[f64]) -> String {
 
 /// Criterion's median estimate of `id` (nanoseconds) from its last run.
 fn criterion_median(root: &Path, id: &str) -> Option<f64> {
-    let path = root.join(format!(
-        "target/criterion/decode_10000_labels/{id}/new/estimates.json"
+    let path = super::target_dir(root).join(format!(
+        "criterion/decode_10000_labels/{id}/new/estimates.json"
     ));
     let value: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     value.pointer("/median/point_estimate")?.as_f64()

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, ensure};
 
-use super::{Check, Plan, spread};
+use super::{Check, Plan, release_binary, spread};
 
 pub(super) fn codegen_section(
     root: &Path,
@@ -17,7 +17,7 @@ pub(super) fn codegen_section(
     plan: Plan,
     checks: &mut Vec<Check>,
 ) -> anyhow::Result<String> {
-    let generator = root.join("target/release/xtask");
+    let generator = release_binary(root, "xtask");
     let mut text = String::from(
         "## Codegen\n\nWhole-process wall time of the release generator: `xtask codegen --check` loads, \
          normalizes and generates every crate in memory and compares (no writes).\n\n\
@@ -101,8 +101,8 @@ type Spread = (f64, f64, f64);
 /// The dev and the release generator on the seed, run alternately so both see the same machine.
 fn dev_beside_release(root: &Path, runs: usize) -> anyhow::Result<(Spread, Spread)> {
     super::cargo(root, &["build", "-p", "xtask"])?;
-    let dev = root.join("target/debug/xtask");
-    let release = root.join("target/release/xtask");
+    let dev = super::target_dir(root).join("debug/xtask");
+    let release = release_binary(root, "xtask");
     let args = ["codegen", "--check"];
     time_command(&dev, &args, root, 1)?;
     let (mut dev_times, mut release_times) = (Vec::new(), Vec::new());

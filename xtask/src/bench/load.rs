@@ -1,7 +1,8 @@
 //! Load generation with `wrk` (installed from Debian's packages when missing) and what it
 //! reports.
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context as _, ensure};
@@ -49,24 +50,85 @@ pub(super) fn measure(
     duration: Duration,
     success: bool,
 ) -> anyhow::Result<Load> {
-    server.reset_peak_rss();
-    let mut command = Command::new("wrk");
-    command.args([
-        "-t2",
-        "-c64",
-        &format!("-d{}s", duration.as_secs()),
-        "--latency",
-    ]);
-    if let Some(token) = token {
-        command.args(["-H", &format!("Authorization: Bearer {token}")]);
+    let target = Target {
+        server,
+        url: url.to_owned(),
+    };
+    measure_many(&[target], None, token, duration, success)
+}
+
+/// One server under load and the URL wrk is given (with a script, its base).
+pub(super) struct Target<'a> {
+    pub(super) server: &'a Server,
+    pub(super) url: String,
+}
+
+/// Drives every target at once for `duration`, 64 connections and two threads shared among
+/// them (one wrk process per target), each request's path chosen by the Lua `script` when
+/// given; `success` says whether 2xx is expected. Requests and errors add up, latencies and
+/// memory are the worst target's.
+pub(super) fn measure_many(
+    targets: &[Target<'_>],
+    script: Option<&Path>,
+    token: Option<&str>,
+    duration: Duration,
+    success: bool,
+) -> anyhow::Result<Load> {
+    ensure!(!targets.is_empty(), "no target to load");
+    let share = targets.len();
+    let threads = (2 / share).max(1);
+    let connections = 64 / share;
+    for target in targets {
+        target.server.reset_peak_rss();
     }
-    let output = command.arg(url).output().context("failed to run wrk")?;
-    ensure!(
-        output.status.success(),
-        "wrk failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8_lossy(&output.stdout);
+    let running = targets
+        .iter()
+        .map(|target| {
+            let mut command = Command::new("wrk");
+            command.args([
+                &format!("-t{threads}"),
+                &format!("-c{connections}"),
+                &format!("-d{}s", duration.as_secs()),
+                "--latency",
+            ]);
+            if let Some(token) = token {
+                command.args(["-H", &format!("Authorization: Bearer {token}")]);
+            }
+            if let Some(script) = script {
+                command.arg("-s").arg(script);
+            }
+            command
+                .arg(&target.url)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .context("failed to run wrk")
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut loads = Vec::new();
+    for (child, target) in running.into_iter().zip(targets) {
+        let output = child.wait_with_output().context("failed to wait for wrk")?;
+        ensure!(
+            output.status.success(),
+            "wrk failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut load = parse_wrk(&String::from_utf8_lossy(&output.stdout), success)?;
+        load.peak_rss_mib = target.server.peak_rss_mib();
+        loads.push(load);
+    }
+    Ok(Load {
+        requests_per_second: loads.iter().map(|l| l.requests_per_second).sum(),
+        requests: loads.iter().map(|l| l.requests).sum(),
+        p50_ms: loads.iter().map(|l| l.p50_ms).fold(0.0, f64::max),
+        p99_ms: loads.iter().map(|l| l.p99_ms).fold(0.0, f64::max),
+        errors: loads.iter().map(|l| l.errors).sum(),
+        peak_rss_mib: loads.iter().map(|l| l.peak_rss_mib).fold(0.0, f64::max),
+    })
+}
+
+/// What wrk printed, as a [`Load`] (without memory).
+fn parse_wrk(text: &str, success: bool) -> anyhow::Result<Load> {
     let number_after = |prefix: &str| -> Option<f64> {
         text.lines()
             .find(|l| l.trim_start().starts_with(prefix))
@@ -108,7 +170,7 @@ pub(super) fn measure(
         p50_ms: number_after("50%").unwrap_or(f64::NAN),
         p99_ms: number_after("99%").unwrap_or(f64::NAN),
         errors: socket_errors + unexpected,
-        peak_rss_mib: server.peak_rss_mib(),
+        peak_rss_mib: f64::NAN,
     })
 }
 

@@ -26,6 +26,17 @@ impl Server {
         database: Option<&str>,
         log_level: &str,
     ) -> anyhow::Result<Self> {
+        Self::start_with(binary, data_dir, database, log_level, &[])
+    }
+
+    /// As [`Server::start`], with `extra` arguments to `serve`.
+    pub(super) fn start_with(
+        binary: &Path,
+        data_dir: &str,
+        database: Option<&str>,
+        log_level: &str,
+        extra: &[&str],
+    ) -> anyhow::Result<Self> {
         let port = free_port()?;
         let bind = format!("127.0.0.1:{port}");
         // In the data dir, which the bench removes: under load at `info` it grows by gigabytes.
@@ -45,6 +56,7 @@ impl Server {
         if let Some(database) = database {
             command.args(["--database", database]);
         }
+        command.args(extra);
         let mut child = command
             .stdout(Stdio::null())
             .stderr(log)

@@ -25,7 +25,7 @@ pub(super) fn soak_section(
     checks: &mut Vec<Check>,
 ) -> anyhow::Result<String> {
     ensure_wrk()?;
-    let binary = root.join("target/release/refactor-server");
+    let binary = super::release_binary(root, "refactor-server");
     let data = ScratchDir::new("bench-soak")?;
     let dataset = data.path().join("labels.json");
     std::fs::write(&dataset, serde_json::to_vec(&dataset_json(&[100]))?)?;

@@ -1,11 +1,15 @@
 //! The conformance harness of a generated workspace: a stub implementation of the trait that
 //! answers every operation with 501 in the spec's error shape, the trait's own OpenAPI document,
-//! and one call of every operation through the generated client.
+//! the document of what its response enums send, one call of every operation through the
+//! generated client, and the client's outcome for every probe of the spec.
 //!
-//! A workspace generated with `--spec/--out` (and each fixture of the project's snapshot tests)
-//! runs it: the trait's document must agree with the spec under the shared comparison of
-//! `refactor-openapi`, and every client call must reach its endpoint (the stub's 501, never the
-//! router's 404 or 405), which proves client and server agree on every method and path.
+//! Every generated workspace runs it (a standalone one, each fixture of the project's snapshot
+//! tests, and this workspace's `tests/`): [`conformance`](self) compares the spec with the
+//! trait's document, with what the response enums send (statuses, bodies, challenges, exactly),
+//! and with what the client makes of each documented and undocumented status; and every client
+//! call must reach its endpoint (the stub's 501, never the router's 404 or 405), which proves
+//! client and server agree on every method and path. The spec-independent part is the real file
+//! `crates/conformance-runtime/src/runtime.rs`, emitted verbatim.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -13,6 +17,9 @@ use refactor_openapi::resolve;
 use serde_json::Value;
 
 use super::CrateNames;
+
+/// The harness runtime's source.
+const RUNTIME: &str = include_str!("../../../conformance-runtime/src/runtime.rs");
 use super::examples::example_instance;
 use super::server_api::model::{Operation, Parameter, RequestBody};
 use super::server_api::{EndpointArgument, EndpointSignature};
@@ -40,9 +47,30 @@ pub fn generate_harness(
         .iter()
         .map(|operation| client_call(document, operation))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let records = operations.iter().zip(&calls).map(|(operation, call)| {
+        let operation_id = &operation.operation_id;
+        let recorder = if operation.websocket {
+            quote! { record_upgrade }
+        } else {
+            quote! { record }
+        };
+        quote! { #recorder(&mut missing, #operation_id, #call.await); }
+    });
+    let probe_arms = operations
+        .iter()
+        .zip(&calls)
+        .filter(|(operation, _)| !operation.websocket)
+        .map(|(operation, call)| {
+            let operation_id = &operation.operation_id;
+            quote! { #operation_id => client_outcome(#call.await), }
+        });
+    let runtime: syn::File = syn::parse_str(RUNTIME)
+        .map_err(|error| anyhow::anyhow!("the conformance runtime does not parse: {error}"))?;
 
     Ok(quote! {
         use ::serde_json::Value;
+
+        #runtime
 
         /// Implements every operation with a 501 in the spec's error shape.
         pub enum Stub {}
@@ -87,8 +115,37 @@ pub fn generate_harness(
         /// that did not get the stub's 501.
         pub async fn calls_missing_their_endpoint(client: &#client::Client) -> Vec<(&'static str, String)> {
             let mut missing = Vec::new();
-            #(#calls)*
+            #(#records)*
             missing
+        }
+
+        /// What the response enums send, as a document (see the server-api crate's
+        /// `described_document`).
+        pub fn described_document() -> Value {
+            #server::described_document(&#server::described_operations())
+        }
+
+        /// The client's outcome for every probe of `spec` (see
+        /// `refactor_openapi::compare::client_probes`), each call answered by a probe server.
+        pub async fn client_outcomes(spec: &Value) -> Vec<::refactor_openapi::compare::ClientResult> {
+            let server = ProbeServer::start().await.expect("the probe server starts");
+            let client = #client::Client::new(&server.url());
+            probe_client(spec, &server, async |operation_id: &str| match operation_id {
+                #(#probe_arms)*
+                other => ::refactor_openapi::compare::ClientOutcome::Failed(
+                    format!("the client has no call for {other}"),
+                ),
+            })
+            .await
+        }
+
+        /// `spec` against the generated code: the trait's OpenAPI document, what its response
+        /// enums send, and what the client makes of every probe.
+        pub async fn conformance(spec: &Value) -> ::refactor_openapi::compare::Comparison {
+            let outcomes = client_outcomes(spec).await;
+            ::refactor_openapi::compare::compare(spec, &trait_document())
+                .and(::refactor_openapi::compare::compare_responses(spec, &described_document()))
+                .and(::refactor_openapi::compare::compare_client(spec, &outcomes))
         }
 
         fn record<T, E>(
@@ -180,11 +237,11 @@ fn stub_method(server: &TokenStream, signature: &EndpointSignature) -> TokenStre
     }
 }
 
-/// One call of `operation` with example arguments, in progenitor's positional order: path
-/// parameters as the path names them, then query and header parameters by name, then the body.
+/// One call of `operation` with example arguments (a future of its result), in progenitor's
+/// positional order: path parameters as the path names them, then query and header parameters
+/// by name, then the body.
 fn client_call(document: &Value, operation: &Operation) -> anyhow::Result<TokenStream> {
     let method = format_ident!("{}", operation.method_name);
-    let operation_id = &operation.operation_id;
     let mut arguments = Vec::new();
     let mut path_params: Vec<&Parameter> = operation.path_params.iter().collect();
     path_params.sort_by_key(|p| {
@@ -215,14 +272,7 @@ fn client_call(document: &Value, operation: &Operation) -> anyhow::Result<TokenS
         Some(RequestBody::Text) => arguments.push(quote! { ::std::string::String::new() }),
         None => {}
     }
-    let recorder = if operation.websocket {
-        quote! { record_upgrade }
-    } else {
-        quote! { record }
-    };
-    Ok(quote! {
-        #recorder(&mut missing, #operation_id, client.#method(#(#arguments),*).await);
-    })
+    Ok(quote! { client.#method(#(#arguments),*) })
 }
 
 /// An argument expression of the form progenitor's method takes for `schema`: by value for

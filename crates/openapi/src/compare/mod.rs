@@ -6,7 +6,10 @@
 //! each difference with its place. Differences that do not matter on the wire are excused by a
 //! named rule in [`rules::RULES`]; everything else is a disagreement.
 
+mod align;
+mod client;
 mod difference;
+mod responses;
 pub mod rules;
 mod schema;
 
@@ -15,10 +18,14 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+pub use align::Pair;
+pub use client::{ClientOutcome, ClientProbe, ClientResult, client_probes, compare_client};
 pub use difference::{Difference, Place, Segment};
-pub use rules::{Facts, RULES, Rule};
+pub use responses::compare_responses;
+pub use rules::{Action, Facts, RULES, Rule};
 
-use self::schema::{SchemaWalk, normalize_whitespace, reference_name};
+use self::align::{component, reference_name};
+use self::schema::{SchemaWalk, normalize_whitespace};
 use crate::normalize::operations::HTTP_METHODS;
 use crate::resolve;
 
@@ -32,9 +39,38 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// Differences judged by the allowance rules, and differences no rule may excuse.
+    fn judged(differences: Vec<(Difference, Facts)>, strict: Vec<Difference>) -> Self {
+        let mut comparison = Self::default();
+        for (difference, facts) in differences {
+            match rules::allowing_rule(&difference, &facts) {
+                Some(rule) => comparison.allowed.push((difference, rule)),
+                None => comparison.disagreements.push(difference),
+            }
+        }
+        comparison.disagreements.extend(strict);
+        comparison
+    }
+
+    /// This comparison and `other`'s findings together.
+    pub fn and(mut self, other: Self) -> Self {
+        self.disagreements.extend(other.disagreements);
+        self.allowed.extend(other.allowed);
+        self
+    }
+
     /// Whether the documents agree (up to the allowed differences).
     pub fn agrees(&self) -> bool {
         self.disagreements.is_empty()
+    }
+
+    /// The allowed differences, one line each with the rule that allows it: what a conformance
+    /// test pins as expected output, so a new excuse fails until it is reviewed.
+    pub fn allowed_report(&self) -> String {
+        self.allowed
+            .iter()
+            .map(|(difference, rule)| format!("[{}] {difference}\n", rule.name))
+            .collect()
     }
 }
 
@@ -81,14 +117,7 @@ pub fn semver_text(version: &str) -> String {
 pub fn compare(spec: &Value, implementation: &Value) -> Comparison {
     let mut walk = SchemaWalk::new(spec, implementation);
     compare_document(spec, implementation, &mut walk);
-    let mut comparison = Comparison::default();
-    for (difference, facts) in walk.differences {
-        match rules::allowing_rule(&difference, &facts) {
-            Some(rule) => comparison.allowed.push((difference, rule)),
-            None => comparison.disagreements.push(difference),
-        }
-    }
-    comparison
+    Comparison::judged(walk.differences, Vec::new())
 }
 
 fn compare_document(spec: &Value, implementation: &Value, walk: &mut SchemaWalk<'_>) {
@@ -186,7 +215,7 @@ fn is_empty(value: &Value) -> bool {
 }
 
 /// Operations by (uppercase method, path).
-fn operations(document: &Value) -> BTreeMap<(String, String), &Map<String, Value>> {
+pub(super) fn operations(document: &Value) -> BTreeMap<(String, String), &Map<String, Value>> {
     let mut found = BTreeMap::new();
     if let Some(Value::Object(paths)) = document.get("paths") {
         for (path, item) in paths {
@@ -269,7 +298,7 @@ fn compare_operation(
     compare_parameters(place, spec, implementation, expected, actual, walk);
     compare_request_body(place, spec, implementation, expected, actual, walk);
     let websocket_operation = actual.contains_key("x-dropshot-websocket");
-    compare_responses(
+    compare_operation_responses(
         place,
         spec,
         implementation,
@@ -388,7 +417,7 @@ fn compare_request_body(
     compare_content(&place, e, a, walk, Facts::default());
 }
 
-fn compare_responses(
+fn compare_operation_responses(
     place: &Place,
     spec: &Value,
     implementation: &Value,
@@ -414,17 +443,7 @@ fn compare_responses(
         let error_response = status.starts_with('4')
             || status.starts_with('5')
             || (status == "default" && has_success);
-        // Rule error-statuses-as-ranges: an explicit error status is documented by its range.
-        let candidates: Vec<String> = if error_response {
-            let range = match status.chars().next() {
-                Some('4') => "4XX",
-                Some('5') => "5XX",
-                _ => "4XX",
-            };
-            vec![status.clone(), range.to_owned()]
-        } else {
-            vec![status.clone()]
-        };
+        let candidates = rules::response_candidates(status, error_response);
         let response_place = place.then(Segment::Response(status.clone()));
         let facts = Facts {
             error_response,
@@ -481,7 +500,7 @@ fn compare_content(
     walk: &mut SchemaWalk<'_>,
     facts: Facts,
 ) {
-    let by_kind = |body: &Value| -> BTreeMap<&'static str, Value> {
+    let by_kind = |body: &Value| -> BTreeMap<String, Value> {
         let mut kinds = BTreeMap::new();
         for (media_type, media) in body
             .get("content")
@@ -489,23 +508,21 @@ fn compare_content(
             .into_iter()
             .flatten()
         {
-            let (kind, schema) = if crate::normalize::is_json_media_type(media_type) {
-                (
-                    "application/json",
-                    media.get("schema").cloned().unwrap_or(Value::Bool(true)),
-                )
+            let (kind, schema_compared) = rules::media_kind(media_type);
+            let schema = if schema_compared {
+                media.get("schema").cloned().unwrap_or(Value::Bool(true))
             } else {
-                ("application/octet-stream", Value::Bool(true))
+                Value::Bool(true)
             };
             kinds.entry(kind).or_insert(schema);
         }
         kinds
     };
     let (e, a) = (by_kind(expected), by_kind(actual));
-    let kinds: BTreeSet<&&str> = e.keys().chain(a.keys()).collect();
+    let kinds: BTreeSet<&String> = e.keys().chain(a.keys()).collect();
     for kind in kinds {
-        let media_place = place.then(Segment::Media((*kind).to_owned()));
-        match (e.get(*kind), a.get(*kind)) {
+        let media_place = place.then(Segment::Media(kind.clone()));
+        match (e.get(kind), a.get(kind)) {
             (Some(e), Some(a)) => walk.compare(&media_place, e, a, facts),
             (e, a) => walk.report(media_place, e, a, facts),
         }
@@ -528,7 +545,7 @@ fn reachable_components(spec: &Value) -> BTreeSet<String> {
     );
     while let Some(name) = pending.pop() {
         if reached.insert(name.clone())
-            && let Some(schema) = schema::component(spec, &name)
+            && let Some(schema) = component(spec, &name)
         {
             collect_references(schema, spec, &mut pending);
         }

@@ -1,13 +1,15 @@
 //! The differences between a spec and a dropshot implementation's document that are allowed, one
 //! named rule each, with the reason.
 //!
-//! Two kinds: *alignment* rules say how the comparison lines the two documents up (it applies
-//! them while walking); *allowance* rules excuse a difference the walk reported. Every rule is
-//! listed in [`RULES`], so a report can name the rule behind each excused difference and the
-//! README can list them all.
+//! Every rule is an entry of [`RULES`] that carries its own action, and the walk runs the
+//! actions from the table: *alignment* rules say how the comparison lines the two documents up
+//! (rewriting a pair of schemas, naming a component, matching a response or a media type);
+//! *allowance* rules excuse a difference the walk reported. So a report names the rule behind
+//! each excused difference, the README lists them all, and no rule lives outside the table.
 
 use serde_json::Value;
 
+use super::align::{self, Pair};
 use super::difference::{Difference, Segment};
 
 /// Facts the walk knows about a difference that a rule may need.
@@ -31,6 +33,11 @@ pub struct Facts {
     pub additional_success: bool,
     /// The difference is inside a WebSocket channel operation (`x-dropshot-websocket`).
     pub websocket_operation: bool,
+    /// The difference is about an operation whose only successes are redirects (3xx).
+    pub redirect_success: bool,
+    /// The implementation's schema here is a named type of its own that documents a plain
+    /// scalar (a newtype), not a field of a plain Rust type.
+    pub implementation_newtype: bool,
 }
 
 /// Formats typify gives integers and numbers whose spec leaves the width open.
@@ -95,8 +102,24 @@ pub struct Rule {
     pub name: &'static str,
     /// Why the difference does not matter on the wire.
     pub why: &'static str,
-    /// For allowance rules: whether the rule excuses a difference.
-    pub allows: Option<fn(&Difference, &Facts) -> bool>,
+    /// What the walk does with the rule.
+    pub action: Action,
+}
+
+/// What a rule does, run by the walk from the table.
+#[derive(Debug, Clone, Copy)]
+pub enum Action {
+    /// Rewrites a pair of schemas before they are compared; applied in the table's order.
+    Align(fn(&mut Pair<'_>)),
+    /// The implementation's component for a spec component's name.
+    NameComponent(fn(&Value, &str) -> String),
+    /// The implementation's responses a spec response (its status; whether it is an error) may
+    /// be documented under, in order of preference.
+    MatchResponse(fn(&str, bool) -> Vec<String>),
+    /// The kind a media type is compared as, and whether its schema is compared.
+    MatchMedia(fn(&str) -> (&'static str, bool)),
+    /// Whether the rule excuses a difference the walk reported.
+    Allow(fn(&Difference, &Facts) -> bool),
 }
 
 /// Every rule of the comparison.
@@ -106,14 +129,14 @@ pub const RULES: &[Rule] = &[
         why: "dropshot documents an endpoint's error type once, as `4XX` and `5XX` responses; each \
               explicit 4xx/5xx (and `default` error) response of the spec is compared with the \
               range that covers it",
-        allows: None,
+        action: Action::MatchResponse(align::statuses_with_ranges),
     },
     Rule {
         name: "server-error-range",
         why: "dropshot adds `4XX`/`5XX` responses with the error type to every endpoint; the server \
               may send them (a malformed parameter, an unavailable database), always in the spec's \
               error shape",
-        allows: Some(|d, _| {
+        action: Action::Allow(|d, _| {
             d.expected.is_none()
                 && matches!(d.place.last(), Some(Segment::Response(status)) if status == "4XX" || status == "5XX")
         }),
@@ -123,7 +146,7 @@ pub const RULES: &[Rule] = &[
         why: "dropshot documents a WebSocket channel itself: its `101` without content, and its \
               errors (answered by dropshot before the upgrade) with its own `HttpError` body, named \
               `Error` (or `Error2` beside a spec `Error`)",
-        allows: Some(|d, facts| {
+        action: Action::Allow(|d, facts| {
             let in_response = d.place.0.iter().any(|s| matches!(s, Segment::Response(_)));
             let dropshot_error = matches!(d.place.last(), Some(Segment::Component(name)) if name.starts_with("Error"))
                 && d.expected.is_none()
@@ -143,7 +166,7 @@ pub const RULES: &[Rule] = &[
         name: "error-bodies-on-all-errors",
         why: "dropshot documents the endpoint's error body on every error response; the server \
               sends a spec error response that has no content as the spec says, without a body",
-        allows: Some(|d, facts| {
+        action: Action::Allow(|d, facts| {
             facts.error_response
                 && d.expected.is_none()
                 && matches!(d.place.last(), Some(Segment::Media(_)))
@@ -153,7 +176,7 @@ pub const RULES: &[Rule] = &[
         name: "error-response-description",
         why: "dropshot describes its shared error responses by the error type's name; the spec's \
               per-status descriptions are documentation only",
-        allows: Some(|d, facts| {
+        action: Action::Allow(|d, facts| {
             facts.error_response
                 && matches!(d.place.last(), Some(Segment::Keyword(k)) if k == "description")
         }),
@@ -163,7 +186,7 @@ pub const RULES: &[Rule] = &[
         why: "typify maps an optional property to `Option<T>` and schemars documents every \
               `Option<T>` as nullable; the types skip `None` when serializing, so a null is never \
               sent where the spec only allows the property to be absent",
-        allows: Some(|d, facts| {
+        action: Action::Allow(|d, facts| {
             facts.optional_property
                 && matches!(d.place.last(), Some(Segment::Keyword(k)) if k == "nullable")
                 && d.actual == Some(Value::Bool(true))
@@ -174,43 +197,43 @@ pub const RULES: &[Rule] = &[
         name: "single-allof-wrapper",
         why: "schemars writes a nullable reference as `allOf: [$ref]` beside `nullable`; a \
               one-element `allOf` is the schema it wraps",
-        allows: None,
+        action: Action::Align(align::unwrap_single_alternative),
     },
     Rule {
         name: "all-of-merged",
         why: "typify merges an `allOf` of objects into one struct; the merged object (properties \
               and `required` united) is what is compared",
-        allows: None,
+        action: Action::Align(align::merge_all_of_objects),
     },
     Rule {
         name: "implied-types",
         why: "an `enum` of strings is a string and a schema with `properties` is an object, \
               whether or not `type` says so",
-        allows: None,
+        action: Action::Align(align::imply_types),
     },
     Rule {
         name: "any-of-structs-merged",
         why: "typify reads an `anyOf` of structs with distinct properties as one struct of optional \
               flattened parts; it is compared as the object with all their properties, none required",
-        allows: None,
+        action: Action::Align(align::merge_any_of_structs),
     },
     Rule {
         name: "unions-as-untagged-enums",
         why: "typify turns a `oneOf` into an enum that serde reads untagged, which schemars \
               documents as `anyOf`; the alternatives are compared one by one",
-        allows: None,
+        action: Action::Align(align::one_of_as_any_of),
     },
     Rule {
         name: "component-names-as-rust-types",
         why: "components are compared under the Rust name typify gives them (`run-label` and \
               `RunLabel` are one type)",
-        allows: None,
+        action: Action::NameComponent(align::rust_component_name),
     },
     Rule {
         name: "type-name-as-description",
         why: "typify documents a type without a description by its name (`RunGoldLabel`), and \
               schemars turns the doc comment into a description",
-        allows: Some(|d, _| {
+        action: Action::Allow(|d, _| {
             keyword(d) == Some("description")
                 && d.expected.is_none()
                 && is_type_name_doc(d.actual.as_ref())
@@ -221,7 +244,7 @@ pub const RULES: &[Rule] = &[
         why: "a schema's description is documentation, and typify and schemars move it (a \
               field's doc onto the type it names, an inline type documented by its name); schema \
               descriptions are not compared (operations' and parameters' are)",
-        allows: Some(|d, _| {
+        action: Action::Allow(|d, _| {
             // Inside a schema: a component, a body's media type, or a parameter's schema.
             let (last, within) = d
                 .place
@@ -239,25 +262,25 @@ pub const RULES: &[Rule] = &[
         name: "required-nullable-as-option",
         why: "typify makes a required but nullable property an `Option`, which schemars documents \
               as not required; it is always sent (as null when absent)",
-        allows: None,
+        action: Action::Align(align::optional_required_nullables),
     },
     Rule {
         name: "null-alternatives",
         why: "a union's null-only alternative (`{nullable: true}`) is how the spec makes the union \
               nullable; typify models it as an optional value, not as an alternative",
-        allows: None,
+        action: Action::Align(align::drop_null_alternatives),
     },
     Rule {
         name: "titles-are-annotations",
         why: "a title is an annotation: typify names types after spec titles, and schemars titles \
               the schemas of unnamed Rust types (`Array_of_RunGoldLabel`)",
-        allows: Some(|d, _| keyword(d) == Some("title")),
+        action: Action::Allow(|d, _| keyword(d) == Some("title")),
     },
     Rule {
         name: "request-bodies-required",
         why: "dropshot's `TypedBody` documents its body as required, and the generated client \
               always sends one",
-        allows: Some(|d, _| {
+        action: Action::Allow(|d, _| {
             keyword(d) == Some("required")
                 && d.actual == Some(Value::Bool(true))
                 && d.place.0.iter().any(|s| matches!(s, Segment::RequestBody))
@@ -267,14 +290,14 @@ pub const RULES: &[Rule] = &[
         name: "media-types-by-kind",
         why: "dropshot documents JSON as `application/json` (without parameters such as \
               `charset`) and any other body as bytes; bodies are compared by kind",
-        allows: None,
+        action: Action::MatchMedia(align::media_kind),
     },
     Rule {
         name: "numeric-width-chosen",
         why: "where the spec leaves an integer's or number's width open, typify picks a Rust type \
               (`i64`, `u64`, `f64`) and schemars documents its format (and `minimum: 0` for \
               unsigned types); the wire values are the same",
-        allows: Some(|d, _| match keyword(d) {
+        action: Action::Allow(|d, _| match keyword(d) {
             Some("format") => width_chosen(d.expected.as_ref(), d.actual.as_ref()),
             Some("minimum") => {
                 d.expected.is_none() && d.actual.as_ref().and_then(Value::as_f64) == Some(0.0)
@@ -286,7 +309,7 @@ pub const RULES: &[Rule] = &[
         name: "string-formats-as-strings",
         why: "a string format without a Rust type of its own (`uri`, `email`, `byte`, ...) is a \
               `String`: documented and sent as a string, not checked",
-        allows: Some(|d, _| {
+        action: Action::Allow(|d, _| {
             keyword(d) == Some("format")
                 && d.actual.is_none()
                 && d.expected
@@ -300,7 +323,7 @@ pub const RULES: &[Rule] = &[
         why: "typify's types do not carry numeric bounds, item counts or property counts \
               (`maximum`, `maxItems`, ...): neither side enforces them; implementations check \
               what they rely on",
-        allows: Some(|d, _| {
+        action: Action::Allow(|d, _| {
             let dropped =
                 keyword(d).is_some_and(|k| UNENFORCED_BOUNDS.contains(&k)) && d.actual.is_none();
             // An unsigned type documents its own `minimum: 0` in place of the spec's bound.
@@ -317,22 +340,25 @@ pub const RULES: &[Rule] = &[
         name: "constraints-in-newtypes",
         why: "typify makes a constrained string (`pattern`, `minLength`, `maxLength`) a newtype \
               whose constructor and deserializer enforce the constraints; schemars does not \
-              document them",
-        allows: Some(|d, _| {
-            matches!(keyword(d), Some("pattern" | "minLength" | "maxLength")) && d.actual.is_none()
+              document them. Only where the implementation has a newtype there: a constraint on \
+              a plain `String` is a disagreement",
+        action: Action::Allow(|d, facts| {
+            facts.implementation_newtype
+                && matches!(keyword(d), Some("pattern" | "minLength" | "maxLength"))
+                && d.actual.is_none()
         }),
     },
     Rule {
         name: "defaults-not-documented",
         why: "parameters and fields without a value are `None` in the generated types; the \
               implementation applies the spec's default, which the trait does not document",
-        allows: Some(|d, _| keyword(d) == Some("default") && d.actual.is_none()),
+        action: Action::Allow(|d, _| keyword(d) == Some("default") && d.actual.is_none()),
     },
     Rule {
         name: "aliases-inline",
         why: "typify makes a component that names an array or a scalar a transparent newtype, \
               which schemars documents inline where it is used (compared there)",
-        allows: Some(|d, facts| {
+        action: Action::Allow(|d, facts| {
             facts.alias_component
                 && d.actual.is_none()
                 && matches!(d.place.last(), Some(Segment::Component(_)))
@@ -342,13 +368,13 @@ pub const RULES: &[Rule] = &[
         name: "one-success-response",
         why: "dropshot documents one success response per endpoint; the others the spec lists \
               are variants of the operation's response enum, sent as documented",
-        allows: Some(|d, facts| facts.additional_success && d.actual.is_none()),
+        action: Action::Allow(|d, facts| facts.additional_success && d.actual.is_none()),
     },
     Rule {
         name: "generated-error-body",
         why: "the spec documents no error body, and a dropshot endpoint needs one: errors are sent \
               as the generated `ApiErrorBody` (`{\"error\": \"...\"}`)",
-        allows: Some(|d, _| {
+        action: Action::Allow(|d, _| {
             d.expected.is_none()
                 && matches!(d.place.last(), Some(Segment::Component(name)) if name == "ApiErrorBody")
         }),
@@ -356,7 +382,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "examples-are-documentation",
         why: "typify does not carry `example` into the types, so schemars cannot document it",
-        allows: Some(|d, _| {
+        action: Action::Allow(|d, _| {
             matches!(d.place.last(), Some(Segment::Keyword(k)) if k == "example")
                 && d.actual.is_none()
         }),
@@ -365,13 +391,13 @@ pub const RULES: &[Rule] = &[
         name: "documentation-reflowed",
         why: "dropshot takes an endpoint's summary from the first line of its doc comment and the \
               description from the rest; the text is the same",
-        allows: Some(|_, facts| facts.same_documentation_text),
+        action: Action::Allow(|_, facts| facts.same_documentation_text),
     },
     Rule {
         name: "security-not-described",
         why: "dropshot has no security schemes; authentication is the implementation's job, and \
               its 401 responses carry the scheme's `WWW-Authenticate` challenge",
-        allows: Some(|d, _| {
+        action: Action::Allow(|d, _| {
             d.actual.is_none()
                 && matches!(d.place.last(), Some(Segment::Document(key)) if key == "security" || key == "securitySchemes")
         }),
@@ -379,7 +405,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "servers-not-described",
         why: "where the API is deployed is configuration, not part of the trait",
-        allows: Some(|d, _| {
+        action: Action::Allow(|d, _| {
             d.actual.is_none()
                 && matches!(d.place.last(), Some(Segment::Document(key)) if key == "servers")
         }),
@@ -388,19 +414,80 @@ pub const RULES: &[Rule] = &[
         name: "api-version-as-semver",
         why: "dropshot's document takes a semantic version; a spec version such as `1.0` or `v2` \
               is compared as `1.0.0` or `2.0.0`",
-        allows: Some(|_, facts| facts.version_as_semver),
+        action: Action::Allow(|_, facts| facts.version_as_semver),
+    },
+    Rule {
+        name: "redirects-followed",
+        why: "an operation whose success is a redirect (3xx): reqwest follows the redirect, and \
+              progenitor's client reads the answer of its target (any 2xx) as the operation's \
+              success; the documented redirect itself never reaches the caller",
+        action: Action::Allow(|d, facts| {
+            facts.redirect_success
+                && matches!(d.place.last(), Some(Segment::Keyword(k)) if k == super::client::CLIENT_OUTCOME)
+                && d.actual.as_ref().and_then(Value::as_str) == Some(super::client::SUCCESS)
+                && d.place
+                    .0
+                    .iter()
+                    .any(|s| matches!(s, Segment::Response(code) if code.starts_with('2')))
+        }),
     },
     Rule {
         name: "unreachable-components",
         why: "dropshot documents the schemas its endpoints use; a spec component no operation \
               reaches has no endpoint to appear through",
-        allows: Some(|d, facts| facts.unreachable_component && d.actual.is_none()),
+        action: Action::Allow(|d, facts| facts.unreachable_component && d.actual.is_none()),
     },
 ];
 
 /// The rule that allows `difference`, if any.
 pub fn allowing_rule(difference: &Difference, facts: &Facts) -> Option<&'static Rule> {
+    RULES.iter().find(|rule| match rule.action {
+        Action::Allow(allows) => allows(difference, facts),
+        _ => false,
+    })
+}
+
+/// Runs every alignment rule on `pair`, in the table's order.
+pub(super) fn align(pair: &mut Pair<'_>) {
+    for rule in RULES {
+        if let Action::Align(align) = rule.action {
+            align(pair);
+        }
+    }
+}
+
+/// The implementation's component for the spec's component `name`.
+pub(super) fn implementation_component(spec: &Value, name: &str) -> String {
     RULES
         .iter()
-        .find(|rule| rule.allows.is_some_and(|allows| allows(difference, facts)))
+        .find_map(|rule| match rule.action {
+            Action::NameComponent(name_component) => Some(name_component(spec, name)),
+            _ => None,
+        })
+        .unwrap_or_else(|| name.to_owned())
+}
+
+/// The implementation's responses a spec response may be documented under.
+pub(super) fn response_candidates(status: &str, error_response: bool) -> Vec<String> {
+    RULES
+        .iter()
+        .find_map(|rule| match rule.action {
+            Action::MatchResponse(candidates) => Some(candidates(status, error_response)),
+            _ => None,
+        })
+        .unwrap_or_else(|| vec![status.to_owned()])
+}
+
+/// The kind `media_type` is compared as, and whether its schema is compared.
+pub(super) fn media_kind(media_type: &str) -> (String, bool) {
+    RULES
+        .iter()
+        .find_map(|rule| match rule.action {
+            Action::MatchMedia(kind) => Some(kind(media_type)),
+            _ => None,
+        })
+        .map_or_else(
+            || (media_type.to_owned(), true),
+            |(kind, compared)| (kind.to_owned(), compared),
+        )
 }

@@ -4,9 +4,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
+use super::align::{Pair, component, is_alias, reference_name, with_siblings};
 use super::difference::{Difference, Place, Segment};
-use super::rules::Facts;
-use crate::naming::type_name;
+use super::rules::{self, Facts};
 
 /// Keywords compared by value when either side has them.
 const VALUE_KEYWORDS: &[&str] = &[
@@ -38,6 +38,8 @@ pub(super) struct SchemaWalk<'a> {
     implementation: &'a Value,
     /// Component pairs already compared (by spec name), so recursive types terminate.
     compared: BTreeSet<String>,
+    /// Where the places of component differences start (the document root by default).
+    root: Place,
     /// Implementation components reached through a `$ref`.
     pub reached_implementation: BTreeSet<String>,
     /// What was found.
@@ -50,9 +52,23 @@ impl<'a> SchemaWalk<'a> {
             spec,
             implementation,
             compared: BTreeSet::new(),
+            root: Place::default(),
             reached_implementation: BTreeSet::new(),
             differences: Vec::new(),
         }
+    }
+
+    /// A walk whose component differences are placed under `root`.
+    pub(super) fn under(root: Place, spec: &'a Value, implementation: &'a Value) -> Self {
+        Self {
+            root,
+            ..Self::new(spec, implementation)
+        }
+    }
+
+    /// The implementation's document.
+    pub(super) fn implementation(&self) -> &'a Value {
+        self.implementation
     }
 
     pub(super) fn report(
@@ -78,13 +94,14 @@ impl<'a> SchemaWalk<'a> {
         if !self.compared.insert(name.to_owned()) {
             return;
         }
-        let place = Place::default().then(Segment::Component(name.to_owned()));
-        let rust_name = type_name(name);
+        let place = self.root.then(Segment::Component(name.to_owned()));
+        let rust_name = rules::implementation_component(self.spec, name);
         let expected = component(self.spec, name);
         let actual = component(self.implementation, &rust_name);
         self.reached_implementation.insert(rust_name);
         let facts = Facts {
             alias_component: expected.is_some_and(is_alias),
+            implementation_newtype: actual.is_some_and(is_alias),
             ..facts
         };
         match (expected, actual) {
@@ -93,7 +110,7 @@ impl<'a> SchemaWalk<'a> {
         }
     }
 
-    /// Compares two schemas at `place`.
+    /// Compares two schemas at `place`, once the alignment rules have lined them up.
     pub(super) fn compare(
         &mut self,
         place: &Place,
@@ -101,20 +118,20 @@ impl<'a> SchemaWalk<'a> {
         actual: &Value,
         facts: Facts,
     ) {
-        // Rule single-allof-wrapper: `{allOf: [X], ...}` is X with the siblings.
-        let expected = unwrap_single_all_of(expected);
-        let actual = unwrap_single_all_of(actual);
-        // Rule all-of-merged: typify merges an `allOf` of objects into one struct.
-        let expected = merge_all_of(self.spec, &expected);
-        let actual = merge_all_of(self.implementation, &actual);
-        let expected_ref = reference_name(&expected);
-        let actual_ref = reference_name(&actual);
-        match (expected_ref, actual_ref) {
+        let mut pair = Pair {
+            spec: self.spec,
+            implementation: self.implementation,
+            expected: expected.clone(),
+            actual: actual.clone(),
+        };
+        rules::align(&mut pair);
+        let Pair {
+            expected, actual, ..
+        } = pair;
+        match (reference_name(&expected), reference_name(&actual)) {
             (Some(expected_name), Some(actual_name)) => {
-                // Rule component-names-as-rust-types; a component that only wraps another
-                // reference is that reference's type.
-                let expected_name = &wrapped_reference(self.spec, expected_name);
-                if type_name(expected_name) != actual_name {
+                let implementation_name = rules::implementation_component(self.spec, expected_name);
+                if implementation_name != actual_name {
                     self.report(
                         place.then(Segment::Keyword("$ref".into())),
                         Some(&Value::String(expected_name.to_owned())),
@@ -152,6 +169,10 @@ impl<'a> SchemaWalk<'a> {
                 if let Some(resolved) = component(self.implementation, actual_name) {
                     self.reached_implementation.insert(actual_name.to_owned());
                     let merged = with_siblings(resolved, &actual);
+                    let facts = Facts {
+                        implementation_newtype: is_alias(resolved),
+                        ..facts
+                    };
                     self.compare(place, &expected, &merged, facts);
                 } else {
                     self.report(
@@ -165,32 +186,13 @@ impl<'a> SchemaWalk<'a> {
             }
             (None, None) => {}
         }
-        // Rule any-of-structs-merged: typify reads an `anyOf` of structs as one struct of optional
-        // parts, unless it sees the alternatives exclude each other (then it is a union).
-        let is_union =
-            |schema: &Value| schema.get("anyOf").is_some() || schema.get("oneOf").is_some();
-        let expected = if is_union(&actual) {
-            expected
-        } else {
-            merge_any_of_structs(self.spec, &expected)
-        };
         let (Some(expected), Some(actual)) = (expected.as_object(), actual.as_object()) else {
             if expected != actual {
                 self.report(place.clone(), Some(&expected), Some(&actual), facts);
             }
             return;
         };
-        // Rule implied-types: an enum of strings is a string, a schema with properties an object.
-        let (expected_type, actual_type) = (implied_type(expected), implied_type(actual));
-        if expected_type != actual_type {
-            self.report(
-                place.then(Segment::Keyword("type".into())),
-                expected_type.as_ref(),
-                actual_type.as_ref(),
-                facts,
-            );
-        }
-        for keyword in VALUE_KEYWORDS.iter().filter(|k| **k != "type") {
+        for keyword in VALUE_KEYWORDS {
             let (e, a) = (expected.get(*keyword), actual.get(*keyword));
             if !same_value(e, a) {
                 self.report(place.then(Segment::Keyword((*keyword).into())), e, a, facts);
@@ -204,20 +206,7 @@ impl<'a> SchemaWalk<'a> {
             facts,
         );
         self.compare_sets(place, "enum", expected, actual, facts);
-        // Rule required-nullable-as-option: a required nullable property need not be required.
-        let mut expected_required = expected.clone();
-        if let Some(Value::Array(required)) = expected_required.get_mut("required") {
-            let actual_required = actual.get("required").and_then(Value::as_array);
-            let properties = expected.get("properties").and_then(Value::as_object);
-            required.retain(|name| {
-                let nullable = name
-                    .as_str()
-                    .and_then(|n| properties?.get(n))
-                    .is_some_and(|p| p.get("nullable") == Some(&Value::Bool(true)));
-                !nullable || actual_required.is_some_and(|a| a.contains(name))
-            });
-        }
-        self.compare_sets(place, "required", &expected_required, actual, facts);
+        self.compare_sets(place, "required", expected, actual, facts);
         self.compare_properties(place, expected, actual, facts);
         match (expected.get("items"), actual.get("items")) {
             (Some(e), Some(a)) => self.compare(&place.then(Segment::Items), e, a, facts),
@@ -226,15 +215,7 @@ impl<'a> SchemaWalk<'a> {
         }
         self.compare_additional_properties(place, expected, actual, facts);
         self.compare_alternatives(place, "allOf", expected, actual, facts);
-        // Rule unions-as-untagged-enums: a `oneOf` and an `anyOf` are one union.
-        let union = |schema: &Map<String, Value>| {
-            let mut union = schema.clone();
-            if let Some(alternatives) = union.remove("oneOf") {
-                union.insert("anyOf".to_owned(), alternatives);
-            }
-            union
-        };
-        self.compare_alternatives(place, "anyOf", &union(expected), &union(actual), facts);
+        self.compare_alternatives(place, "anyOf", expected, actual, facts);
         if let (Some(e), Some(a)) = (expected.get("not"), actual.get("not")) {
             self.compare(&place.then(Segment::Keyword("not".into())), e, a, facts);
         } else if expected.contains_key("not") || actual.contains_key("not") {
@@ -399,12 +380,6 @@ impl<'a> SchemaWalk<'a> {
             return;
         }
         for (index, (e, a)) in e.iter().zip(a).enumerate() {
-            // Rule null-alternatives: a null-only alternative makes the union nullable.
-            if e.as_object()
-                .is_some_and(|e| e.len() == 1 && e.get("nullable") == Some(&Value::Bool(true)))
-            {
-                continue;
-            }
             self.compare(
                 &place.then(Segment::Alternative(keyword.into(), index)),
                 e,
@@ -413,207 +388,6 @@ impl<'a> SchemaWalk<'a> {
             );
         }
     }
-}
-
-/// A schema typify turns into a transparent newtype, which schemars documents inline: anything
-/// but a struct (an object with properties), a union of several alternatives, or an enum.
-fn is_alias(schema: &Value) -> bool {
-    let Some(object) = schema.as_object() else {
-        return false;
-    };
-    let is_struct = object
-        .get("properties")
-        .and_then(Value::as_object)
-        .is_some_and(|p| !p.is_empty());
-    let is_union = ["oneOf", "anyOf", "allOf"].iter().any(|k| {
-        object
-            .get(*k)
-            .and_then(Value::as_array)
-            .is_some_and(|a| a.len() > 1)
-    });
-    let is_enum = object
-        .get("enum")
-        .and_then(Value::as_array)
-        .is_some_and(|values| values.iter().any(|v| !v.is_null()));
-    !is_struct && !is_union && !is_enum
-}
-
-/// The schema's `type`, or the one its other keywords imply.
-fn implied_type(schema: &Map<String, Value>) -> Option<Value> {
-    if let Some(ty) = schema.get("type") {
-        return Some(ty.clone());
-    }
-    // An enum of strings is a string; `enum: [null]` is how dropshot writes `()`, as a string.
-    if let Some(Value::Array(values)) = schema.get("enum")
-        && !values.is_empty()
-        && values.iter().all(|v| v.is_string() || v.is_null())
-    {
-        return Some(Value::String("string".to_owned()));
-    }
-    schema
-        .contains_key("properties")
-        .then(|| Value::String("object".to_owned()))
-}
-
-/// The component schema `name` of `document`.
-pub(super) fn component<'a>(document: &'a Value, name: &str) -> Option<&'a Value> {
-    document.get("components")?.get("schemas")?.get(name)
-}
-
-/// The component a `$ref` names, if the schema is a reference.
-pub(super) fn reference_name(schema: &Value) -> Option<&str> {
-    schema
-        .get("$ref")?
-        .as_str()?
-        .strip_prefix("#/components/schemas/")
-}
-
-/// `allOf` of object schemas (references resolved) as one object schema: properties and
-/// `required` united, the siblings kept. Anything else is returned as it is.
-fn merge_all_of(document: &Value, schema: &Value) -> Value {
-    let Some(object) = schema.as_object() else {
-        return schema.clone();
-    };
-    let Some(Value::Array(parts)) = object.get("allOf") else {
-        return schema.clone();
-    };
-    let resolved: Vec<Value> = parts
-        .iter()
-        .map(|part| {
-            let part = match reference_name(part).and_then(|name| component(document, name)) {
-                Some(target) => target.clone(),
-                None => part.clone(),
-            };
-            merge_all_of(document, &part)
-        })
-        .collect();
-    let is_object = |part: &Value| {
-        part.get("properties").is_some()
-            || part.get("type").and_then(Value::as_str) == Some("object")
-    };
-    if resolved.len() < 2 || !resolved.iter().all(is_object) {
-        return schema.clone();
-    }
-    let mut merged = object.clone();
-    merged.remove("allOf");
-    merged.insert("type".to_owned(), Value::String("object".to_owned()));
-    let mut properties = Map::new();
-    let mut required: Vec<Value> = Vec::new();
-    for part in &resolved {
-        if let Some(Value::Object(part_properties)) = part.get("properties") {
-            properties.extend(part_properties.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        for name in part
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if !required.contains(name) {
-                required.push(name.clone());
-            }
-        }
-    }
-    merged.insert("properties".to_owned(), Value::Object(properties));
-    if !required.is_empty() {
-        merged.insert("required".to_owned(), Value::Array(required));
-    }
-    Value::Object(merged)
-}
-
-/// The component a wrapper component (`anyOf`/`oneOf`/`allOf` of one reference, nothing else
-/// but annotations) stands for, followed to the end; `name` itself otherwise.
-fn wrapped_reference(document: &Value, name: &str) -> String {
-    let mut current = name.to_owned();
-    for _ in 0..8 {
-        let Some(object) = component(document, &current).and_then(Value::as_object) else {
-            break;
-        };
-        let wrapped = ["anyOf", "oneOf", "allOf"].iter().find_map(|keyword| {
-            match object.get(*keyword)?.as_array()?.as_slice() {
-                [only] => reference_name(only).map(str::to_owned),
-                _ => None,
-            }
-        });
-        let only_annotations = object.keys().all(|k| {
-            matches!(
-                k.as_str(),
-                "anyOf" | "oneOf" | "allOf" | "description" | "title" | "example"
-            )
-        });
-        match wrapped {
-            Some(inner) if only_annotations => current = inner,
-            _ => break,
-        }
-    }
-    current
-}
-
-/// `anyOf` of structs with distinct properties as one object whose properties are all
-/// theirs, none required (how typify's struct of optional flattened parts reads).
-fn merge_any_of_structs(document: &Value, schema: &Value) -> Value {
-    let Some(object) = schema.as_object() else {
-        return schema.clone();
-    };
-    let Some(Value::Array(parts)) = object.get("anyOf") else {
-        return schema.clone();
-    };
-    let mut properties = Map::new();
-    for part in parts {
-        let part = match reference_name(part).and_then(|name| component(document, name)) {
-            Some(target) => merge_all_of(document, target),
-            None => part.clone(),
-        };
-        let Some(Value::Object(part_properties)) = part.get("properties") else {
-            return schema.clone();
-        };
-        for (name, property) in part_properties {
-            if properties.insert(name.clone(), property.clone()).is_some() {
-                return schema.clone();
-            }
-        }
-    }
-    let mut merged = object.clone();
-    merged.remove("anyOf");
-    merged.insert("type".to_owned(), Value::String("object".to_owned()));
-    merged.insert("properties".to_owned(), Value::Object(properties));
-    Value::Object(merged)
-}
-
-fn unwrap_single_all_of(schema: &Value) -> Value {
-    let Some(object) = schema.as_object() else {
-        return schema.clone();
-    };
-    // A one-alternative `anyOf`/`oneOf` is its alternative too (typify reads them so).
-    for keyword in ["allOf", "anyOf", "oneOf"] {
-        if let Some([only]) = object
-            .get(keyword)
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-        {
-            let mut merged = object.clone();
-            merged.remove(keyword);
-            return with_siblings(only, &Value::Object(merged));
-        }
-    }
-    schema.clone()
-}
-
-/// `base` with the keywords of `wrapper` other than `$ref` laid over it.
-fn with_siblings(base: &Value, wrapper: &Value) -> Value {
-    let mut merged = base.as_object().cloned().unwrap_or_default();
-    // Beside a `$ref`, OpenAPI 3.0 ignores other keywords; annotations there document the
-    // reference, not the schema, and are not compared.
-    let beside_reference = wrapper.get("$ref").is_some();
-    if let Some(wrapper) = wrapper.as_object() {
-        for (key, value) in wrapper {
-            let annotation = matches!(key.as_str(), "description" | "title" | "example");
-            if key != "$ref" && !(beside_reference && annotation) {
-                merged.insert(key.clone(), value.clone());
-            }
-        }
-    }
-    Value::Object(merged)
 }
 
 /// Numbers compare by value (`0` and `0.0` agree); everything else structurally.

@@ -1,11 +1,14 @@
 //! Where gold labels live: a small trait so handlers never see the database, with a SQLite
 //! implementation (the default, embedded) and a PostgreSQL one (for replicas on a shared
-//! database). Both apply the same import [`rules`] and serve byte-identical JSON.
+//! database). Both write imports through one transaction ([`write`]), apply the same import
+//! [`rules`], record which runs each write changed ([`changes`]) and serve byte-identical JSON.
 
 mod cache;
+mod changes;
 mod postgres;
 mod rules;
 mod sqlite;
+mod write;
 
 use std::time::Duration;
 
@@ -13,7 +16,8 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use uuid::Uuid;
 
-pub use cache::{CachedStore, POLL_INTERVAL};
+pub use cache::{CacheStats, CachedStore, DEFAULT_CACHE_SIZE, Freshness, POLL_INTERVAL};
+pub use changes::Changes;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -39,6 +43,9 @@ pub enum StoreError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The database is reachable but lacks migrations this server needs.
+    #[error("the database is not migrated: {0}")]
+    NotMigrated(String),
     /// The database URL names nothing this server can open (shown without its password).
     #[error(
         "unsupported database URL {0:?} (expected sqlite://PATH or postgres://USER@HOST/DATABASE)"
@@ -108,6 +115,72 @@ pub trait GoldLabelStore: Send + Sync + 'static {
 
     /// Writes `batch` atomically; idempotent by id.
     async fn import(&self, batch: &ImportBatch) -> Result<ImportReport, StoreError>;
+
+    /// The version now and the runs written since version `seen`. A store without a change
+    /// log says that anything may have changed whenever its version moved.
+    async fn changes_since(&self, seen: u64) -> Result<Changes, StoreError> {
+        let version = self.version().await?;
+        Ok(if version == seen {
+            Changes::none(version)
+        } else {
+            Changes::everything(version)
+        })
+    }
+
+    /// Whether the store can serve: the database is reachable and has every migration this
+    /// server needs.
+    async fn ready(&self) -> Result<(), StoreError> {
+        self.version().await.map(drop)
+    }
+
+    /// The connection pool's use now, for a store that has one.
+    fn pool_status(&self) -> Option<PoolStatus> {
+        None
+    }
+}
+
+/// How many database connections a store holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections open.
+    pub open: u32,
+    /// Open connections not in use.
+    pub idle: u32,
+    /// The most connections the pool opens.
+    pub max: u32,
+}
+
+impl PoolStatus {
+    /// Of a sqlx pool.
+    fn of<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) -> Self {
+        Self {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        }
+    }
+
+    /// Connections in use now.
+    pub fn in_use(&self) -> u32 {
+        self.open.saturating_sub(self.idle)
+    }
+}
+
+/// Whether every migration of `migrator` is among the `applied` versions the database lists.
+fn check_migrated(migrator: &sqlx::migrate::Migrator, applied: &[i64]) -> Result<(), StoreError> {
+    let missing: Vec<String> = migrator
+        .iter()
+        .filter(|migration| !applied.contains(&migration.version))
+        .map(|migration| format!("{} ({})", migration.version, migration.description))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::NotMigrated(format!(
+            "missing migrations {}",
+            missing.join(", ")
+        )))
+    }
 }
 
 /// Opens (creating and migrating) the store at `database_url`: `sqlite://PATH` (or
@@ -184,17 +257,11 @@ pub fn redacted(url: &str) -> String {
 }
 
 impl RunLabels {
-    /// A run as both backends' `RUN_LABELS` query returns it: its owner and its label bodies,
-    /// comma-separated in the API's order (`None` for a run without labels).
-    fn from_aggregate(owner: String, bodies: Option<String>) -> Self {
-        let bodies = bodies.unwrap_or_default();
-        let mut json = Vec::with_capacity(bodies.len() + 2);
-        json.push(b'[');
-        json.extend_from_slice(bodies.as_bytes());
-        json.push(b']');
+    /// A run as both backends' `RUN_LABELS` query returns it: its owner and its response.
+    fn from_response(owner: String, body: String) -> Self {
         Self {
             owner,
-            json: Bytes::from(json),
+            json: Bytes::from(body),
         }
     }
 }

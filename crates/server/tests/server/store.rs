@@ -23,6 +23,10 @@ on_every_backend!(
     concurrent_imports_through_several_stores_land_exactly_once,
     another_store_on_the_same_database_sees_every_write,
     a_nul_character_is_stored_or_refused_without_a_trace,
+    each_write_lists_the_runs_it_changed,
+    a_database_from_before_stored_responses_serves_every_run_after_migrating,
+    an_import_larger_than_a_statement_lands_whole,
+    a_run_without_a_stored_response_is_served_from_its_labels,
 );
 
 fn batch(labels: &[Value], empty_runs: &[(Uuid, &str)]) -> ImportBatch {
@@ -339,4 +343,142 @@ async fn an_in_memory_sqlite_database_lives_as_long_as_its_store() {
         .await
         .expect("import");
     assert_eq!(read(second.as_ref(), RUN).await, None);
+}
+
+async fn each_write_lists_the_runs_it_changed(db: TestDatabase) {
+    let store = db.store().await;
+    let reader = db.store().await;
+    let start = reader.version().await.expect("version");
+    let (first, second, empty) = (
+        Uuid::from_u128(0xA1),
+        Uuid::from_u128(0xA2),
+        Uuid::from_u128(0xA3),
+    );
+    let mut labels = sample_labels(first, "acme", 2);
+    store
+        .import(&batch(&labels, &[(empty, "acme")]))
+        .await
+        .expect("import");
+    let after_first = reader.changes_since(start).await.expect("changes");
+    let mut created = vec![first, empty];
+    created.sort();
+    assert_eq!(after_first.runs, Some(created));
+
+    // A no-op import lists nothing; a change to one label lists its run alone.
+    import(store.as_ref(), &labels).await.expect("import");
+    labels[1]["output_resource_name"] = json!("renamed");
+    let mut other = sample_labels(second, "acme", 1);
+    other[0]["id"] = json!(Uuid::from_u128(0xF00));
+    import(store.as_ref(), &labels).await.expect("import");
+    let after_rename = reader
+        .changes_since(after_first.version)
+        .await
+        .expect("changes");
+    assert_eq!(after_rename.runs, Some(vec![first]));
+    import(store.as_ref(), &other).await.expect("import");
+    let both = reader
+        .changes_since(after_first.version)
+        .await
+        .expect("changes");
+    assert_eq!(both.runs, Some(vec![first, second]));
+    let now = reader.changes_since(both.version).await.expect("changes");
+    assert_eq!((now.version, now.runs), (both.version, Some(vec![])));
+
+    // A version bumped by a writer that lists nothing: the reader cannot tell, and says so.
+    execute(&db, "UPDATE store_version SET version = version + 1").await;
+    let unknown = reader.changes_since(both.version).await.expect("changes");
+    assert_eq!(unknown.runs, None);
+}
+
+async fn a_database_from_before_stored_responses_serves_every_run_after_migrating(
+    db: TestDatabase,
+) {
+    let store = db.store().await;
+    let labels = sample_labels(RUN, "acme", 3);
+    let empty = Uuid::from_u128(0xE);
+    store
+        .import(&batch(&labels, &[(empty, "acme")]))
+        .await
+        .expect("import");
+    drop(store);
+    // Back to the schema before migration 4, with the data it had then.
+    for statement in [
+        "DROP TABLE run_responses",
+        "DELETE FROM _sqlx_migrations WHERE version = 4",
+    ] {
+        execute(&db, statement).await;
+    }
+    let store = db.store().await;
+    assert_eq!(read(store.as_ref(), RUN).await, Some(labels));
+    assert_eq!(read(store.as_ref(), empty).await, Some(vec![]));
+}
+
+/// Runs `statement` on `db` through a connection of its own.
+async fn execute(db: &TestDatabase, statement: &str) {
+    use sqlx::Connection as _;
+    match db.backend() {
+        Backend::Sqlite => {
+            let mut connection = sqlx::SqliteConnection::connect(db.url())
+                .await
+                .expect("connect");
+            sqlx::query(statement)
+                .execute(&mut connection)
+                .await
+                .expect(statement);
+        }
+        Backend::Postgres => {
+            let mut connection = sqlx::PgConnection::connect(db.url())
+                .await
+                .expect("connect");
+            sqlx::query(statement)
+                .execute(&mut connection)
+                .await
+                .expect(statement);
+        }
+    }
+}
+
+async fn an_import_larger_than_a_statement_lands_whole(db: TestDatabase) {
+    // More labels than one statement writes (1,000), over runs that span statements too.
+    let runs: Vec<Uuid> = (0..3_u128).map(|n| Uuid::from_u128(0xB0 + n)).collect();
+    let mut labels: Vec<Value> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(n, run)| {
+            sample_labels(*run, "acme", 850)
+                .into_iter()
+                .enumerate()
+                .map(move |(i, mut label)| {
+                    label["id"] = json!(Uuid::from_u128(0x10_0000 * (n as u128 + 1) + i as u128));
+                    label
+                })
+        })
+        .collect();
+    let store = db.store().await;
+    let first = import(store.as_ref(), &labels).await.expect("import");
+    assert_eq!((first.runs_created, first.labels_created), (3, 2_550));
+    let again = import(store.as_ref(), &labels).await.expect("import");
+    assert_eq!(again.labels_unchanged, 2_550);
+    for label in &mut labels {
+        label["output_resource_name"] = json!("renamed");
+    }
+    let renamed = import(store.as_ref(), &labels).await.expect("import");
+    assert_eq!(renamed.labels_updated, 2_550);
+    let by_id = |labels: &mut Vec<Value>| labels.sort_by_key(|label| label["id"].to_string());
+    for (n, run) in runs.iter().enumerate() {
+        let mut served = read(store.as_ref(), *run).await.expect("the run exists");
+        let mut expected = labels[n * 850..(n + 1) * 850].to_vec();
+        by_id(&mut served);
+        by_id(&mut expected);
+        assert!(served == expected, "run {n} is not served as imported");
+    }
+}
+
+async fn a_run_without_a_stored_response_is_served_from_its_labels(db: TestDatabase) {
+    let store = db.store().await;
+    let labels = sample_labels(RUN, "acme", 3);
+    import(store.as_ref(), &labels).await.expect("import");
+    // As another program writing the tables might leave it.
+    execute(&db, "DELETE FROM run_responses").await;
+    assert_eq!(read(store.as_ref(), RUN).await, Some(labels));
 }

@@ -100,6 +100,29 @@ impl TestDatabase {
         self.backend
     }
 
+    /// The database's URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The PostgreSQL server's address (host and port).
+    pub fn postgres_address(&self) -> String {
+        let url = url::Url::parse(&self.url).expect("a PostgreSQL URL");
+        format!(
+            "{}:{}",
+            url.host_str().expect("a host"),
+            url.port().unwrap_or(5432)
+        )
+    }
+
+    /// This database's URL with the server reached at `address` instead (a proxy).
+    pub fn url_via(&self, address: std::net::SocketAddr) -> String {
+        let mut url = url::Url::parse(&self.url).expect("a PostgreSQL URL");
+        url.set_ip_host(address.ip()).expect("an IP host");
+        url.set_port(Some(address.port())).expect("a port");
+        url.to_string()
+    }
+
     /// Terminates every PostgreSQL connection this database's stores hold, as a database restart
     /// or a failover would. Returns how many there were.
     pub async fn kill_connections(&self) -> i64 {
@@ -216,7 +239,7 @@ pub async fn seed(store: &dyn GoldLabelStore, labels: &[Value], empty_runs: &[(u
 /// Serves `store` with `auth` on an ephemeral port.
 pub async fn start(store: Box<dyn GoldLabelStore>, auth: Authenticator) -> HttpServer<AppState> {
     let bind = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    serve::start(store, auth, bind, slog::Level::Warning)
+    serve::start(store, auth, &serve::ServeOptions::quiet(bind))
         .await
         .unwrap_or_else(|e| panic!("start: {e}"))
 }
@@ -292,5 +315,106 @@ pub async fn until_status(url: &str, token: &str, status: u16) -> serde_json::Va
             "still {answered} instead of {status}: {body}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
+/// A TCP proxy on loopback that can be stopped (every connection through it cut, new ones
+/// refused) and started again on the same address: a database server that stops and returns.
+pub struct Proxy {
+    address: std::net::SocketAddr,
+    target: String,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Proxy {
+    /// Forwards a free loopback port to `target`.
+    pub async fn start(target: &str) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the proxy");
+        let address = listener.local_addr().expect("the proxy's address");
+        let proxy = Self {
+            address,
+            target: target.to_owned(),
+            tasks: std::sync::Arc::default(),
+        };
+        proxy.serve(listener);
+        proxy
+    }
+
+    /// Where clients connect.
+    pub fn address(&self) -> std::net::SocketAddr {
+        self.address
+    }
+
+    fn serve(&self, listener: tokio::net::TcpListener) {
+        let (target, tasks) = (self.target.clone(), std::sync::Arc::clone(&self.tasks));
+        let accept = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let target = target.clone();
+                let forward = tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                if let Ok(mut tasks) = tasks.lock() {
+                    tasks.push(forward);
+                }
+            }
+        });
+        if let Ok(mut tasks) = self.tasks.lock() {
+            tasks.push(accept);
+        }
+    }
+
+    /// Cuts every connection and stops listening.
+    pub fn stop(&self) {
+        if let Ok(mut tasks) = self.tasks.lock() {
+            for task in tasks.drain(..) {
+                task.abort();
+            }
+        }
+    }
+
+    /// Listens again on the same address.
+    pub async fn restart(&self) {
+        // The aborted listener closes asynchronously: retry the bind briefly.
+        for _ in 0..100 {
+            if let Ok(listener) = tokio::net::TcpListener::bind(self.address).await {
+                self.serve(listener);
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("the proxy could not listen on {} again", self.address);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `GET url` without a token: the status and the body as text.
+pub async fn get(url: &str) -> (u16, String) {
+    let response = reqwest::get(url).await.expect("request");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("a body"))
+}
+
+/// Polls `GET url` (no token) until it answers `status` (or ten seconds pass); returns the body.
+pub async fn until_get(url: &str, status: u16) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (answered, body) = get(url).await;
+        if answered == status {
+            return body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{url}: still {answered} instead of {status}: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }

@@ -43,11 +43,14 @@ pub fn generate_server_api(
     let trait_methods = generated.iter().map(|g| &g.trait_method);
     let api_trait = format_ident!("{}", names.api_trait);
     let trait_doc = trait_documentation(document, &names.api_trait);
-    let signatures = generated.iter().map(|g| g.signature.clone()).collect();
+    let signatures: Vec<EndpointSignature> =
+        generated.iter().map(|g| g.signature.clone()).collect();
+    let described = described_operations(&operations, &signatures);
     let tokens = quote! {
         #runtime
         #(#api_errors)*
         #(#support_items)*
+        #described
 
         #(#[doc = #trait_doc])*
         #[::dropshot::api_description]
@@ -63,6 +66,56 @@ pub fn generate_server_api(
         operations,
         signatures,
     })
+}
+
+/// `described_operations()`: every operation (but WebSocket channels, which send no response
+/// of their own) with the described responses of its response enum.
+fn described_operations(
+    operations: &[model::Operation],
+    signatures: &[EndpointSignature],
+) -> TokenStream {
+    let entries = operations
+        .iter()
+        .zip(signatures)
+        .filter(|(op, _)| !op.websocket)
+        .map(|(op, signature)| {
+            let model::Operation {
+                operation_id,
+                http_method,
+                path,
+                ..
+            } = op;
+            let response = format_ident!("{}Response", op.type_prefix);
+            let challenge = match &op.challenge {
+                Some(challenge) => quote! { ::std::option::Option::Some(#challenge) },
+                None => quote! { ::std::option::Option::None },
+            };
+            let body_required = match signature.arguments.iter().find(|a| a.name == "body") {
+                Some(body) => {
+                    let ty = body.ty(None);
+                    quote! { ::std::option::Option::Some(body_required::<#ty>()) }
+                }
+                None => quote! { ::std::option::Option::None },
+            };
+            quote! {
+                DescribedOperation {
+                    operation_id: #operation_id,
+                    method: #http_method,
+                    path: #path,
+                    challenge: #challenge,
+                    request_body_required: #body_required,
+                    responses: #response::described_responses(),
+                }
+            }
+        });
+    quote! {
+        /// Every operation as the generated code serves it, for conformance tests: see
+        /// [`described_document`].
+        #[doc(hidden)]
+        pub fn described_operations() -> ::std::vec::Vec<DescribedOperation> {
+            ::std::vec![#(#entries),*]
+        }
+    }
 }
 
 fn trait_documentation(document: &Value, api_trait: &str) -> Vec<String> {

@@ -39,6 +39,8 @@ pub struct Operation {
     pub header_params: Vec<Parameter>,
     /// The JSON request body, if any.
     pub request_body: Option<RequestBody>,
+    /// Whether the request must carry its body (`requestBody.required`).
+    pub request_body_required: bool,
     /// Every documented response, in the spec's order.
     pub responses: Vec<Response>,
     /// The `WWW-Authenticate` challenge a 401 of this operation carries, from its security.
@@ -174,12 +176,16 @@ fn read_operation(
     // In the order the path names them, whatever the order of the list (progenitor orders the
     // client's arguments so too).
     path_params.sort_by_key(|parameter| path.find(&format!("{{{}}}", parameter.name)));
-    let request_body = match operation.get("requestBody") {
+    let (request_body, request_body_required) = match operation.get("requestBody") {
         Some(body) => {
             let at = pointer.key("requestBody");
-            request_body(deref(document, body, &at)?).with_context(|| format!("at {at}"))?
+            let body = deref(document, body, &at)?;
+            (
+                request_body(body).with_context(|| format!("at {at}"))?,
+                body.get("required") == Some(&Value::Bool(true)),
+            )
         }
-        None => None,
+        None => (None, false),
     };
     let mut responses = Vec::new();
     if let Some(Value::Object(entries)) = operation.get("responses") {
@@ -220,8 +226,9 @@ fn read_operation(
         query_params,
         header_params,
         request_body,
+        request_body_required,
         responses,
-        challenge: challenge(document, operation),
+        challenge: refactor_openapi::security::challenge(document, operation),
         websocket: operation.contains_key("x-dropshot-websocket"),
     })
 }
@@ -282,35 +289,4 @@ fn request_body(body: &Map<String, Value>) -> anyhow::Result<Option<RequestBody>
 fn documentation(operation: &Map<String, Value>) -> (Option<String>, Option<String>) {
     let non_empty = |key| string(operation, key).filter(|text| !text.trim().is_empty());
     (non_empty("summary"), non_empty("description"))
-}
-
-/// The challenge of the first HTTP security scheme the operation accepts (RFC 9110 11.6.1).
-fn challenge(document: &Value, operation: &Map<String, Value>) -> Option<String> {
-    let requirements = operation
-        .get("security")
-        .or_else(|| document.get("security"))?
-        .as_array()?;
-    let schemes = document
-        .pointer("/components/securitySchemes")?
-        .as_object()?;
-    requirements
-        .iter()
-        .filter_map(Value::as_object)
-        .flat_map(|requirement| requirement.keys())
-        .filter_map(|name| schemes.get(name))
-        .find_map(|scheme| {
-            if scheme.get("type")?.as_str()? != "http" {
-                return None;
-            }
-            match scheme
-                .get("scheme")?
-                .as_str()?
-                .to_ascii_lowercase()
-                .as_str()
-            {
-                "bearer" => Some("Bearer".to_owned()),
-                "basic" => Some("Basic".to_owned()),
-                _ => None,
-            }
-        })
 }

@@ -26,6 +26,8 @@ pub struct EndpointArgument {
     pub name: proc_macro2::Ident,
     /// The extractor, e.g. `::dropshot::Path`.
     pub extractor: TokenStream,
+    /// Whether `extractor` names an item of the server-api crate itself (`OptionalBody`).
+    pub local_extractor: bool,
     /// What it extracts: a struct of the server-api crate (`local`), or a full type path.
     pub inner: TokenStream,
     /// Whether `inner` names an item of the server-api crate itself.
@@ -38,10 +40,15 @@ impl EndpointArgument {
         let EndpointArgument {
             extractor, inner, ..
         } = self;
-        match crate_path {
-            Some(prefix) if self.local => quote! { #extractor<#prefix::#inner> },
-            _ => quote! { #extractor<#inner> },
-        }
+        let local = |item: &TokenStream, is_local: bool| match crate_path {
+            Some(prefix) if is_local => quote! { #prefix::#item },
+            _ => item.clone(),
+        };
+        let (extractor, inner) = (
+            local(extractor, self.local_extractor),
+            local(inner, self.local),
+        );
+        quote! { #extractor<#inner> }
     }
 }
 
@@ -101,31 +108,53 @@ pub fn operation_items(
         arguments.push(EndpointArgument {
             name: format_ident!("{argument}"),
             extractor,
+            local_extractor: false,
             inner: quote! { #name },
             local: true,
         });
     }
     let mut content_type = None;
-    match &op.request_body {
+    let body_extractor = match &op.request_body {
         Some(RequestBody::Json(schema) | RequestBody::Form(schema)) => {
             let ty = rust_type(schema, types_path).context("request body")?;
             if matches!(op.request_body, Some(RequestBody::Form(_))) {
                 content_type = Some("application/x-www-form-urlencoded");
             }
-            arguments.push(EndpointArgument {
-                name: format_ident!("body"),
-                extractor: quote! { ::dropshot::TypedBody },
-                inner: ty,
-                local: false,
-            });
+            Some((quote! { ::dropshot::TypedBody }, ty))
         }
-        Some(RequestBody::Bytes | RequestBody::Text) => arguments.push(EndpointArgument {
-            name: format_ident!("body"),
-            extractor: quote! { ::dropshot::UntypedBody },
-            inner: TokenStream::new(),
-            local: false,
-        }),
-        None => {}
+        Some(RequestBody::Bytes | RequestBody::Text) => {
+            Some((quote! { ::dropshot::UntypedBody }, TokenStream::new()))
+        }
+        None => None,
+    };
+    if let Some((extractor, inner)) = body_extractor {
+        let untyped = inner.is_empty();
+        let argument = match (op.request_body_required, untyped) {
+            (true, _) => EndpointArgument {
+                name: format_ident!("body"),
+                extractor,
+                local_extractor: false,
+                inner,
+                local: false,
+            },
+            // A body the spec makes optional: absent is `None`, and the body is documented as
+            // not required.
+            (false, false) => EndpointArgument {
+                name: format_ident!("body"),
+                extractor: quote! { OptionalBody },
+                local_extractor: true,
+                inner: quote! { #extractor<#inner> },
+                local: false,
+            },
+            (false, true) => EndpointArgument {
+                name: format_ident!("body"),
+                extractor: quote! { OptionalBody },
+                local_extractor: true,
+                inner: extractor,
+                local: false,
+            },
+        };
+        arguments.push(argument);
     }
     if op.websocket {
         return Ok(channel_items(op, items, arguments));
@@ -422,6 +451,7 @@ fn response_enum(
     let mut to_result_arms = Vec::new();
     let mut status_arms = Vec::new();
     let mut constructors = Vec::new();
+    let mut described = Vec::new();
     for response in &op.responses {
         let StatusSpelling { variant, constant } = status_spelling(response.status);
         let payload = match &response.body {
@@ -469,6 +499,12 @@ fn response_enum(
         };
         let status_value = constant.clone().unwrap_or_else(|| quote! { *status });
         status_arms.push(quote! { #status_pattern => #status_value, });
+        described.push(described_response(
+            response,
+            &variant,
+            constant.is_some(),
+            types_path,
+        )?);
 
         let carries_error_body =
             response.status.is_error() && response.body.json_schema() == Some(&error.schema);
@@ -495,13 +531,19 @@ fn response_enum(
         " Every response of `{}` (`{} {}`) that the spec documents.",
         op.operation_id, op.http_method, op.path
     );
-    let constructors = (!constructors.is_empty()).then(|| {
-        quote! {
-            impl #name {
-                #(#constructors)*
+    let described_doc = " How each variant is sent (status, body, headers), for conformance \
+                         tests: see [`DescribedResponse`].";
+    let constructors = quote! {
+        impl #name {
+            #(#constructors)*
+
+            #[doc = #described_doc]
+            #[doc(hidden)]
+            pub fn described_responses() -> ::std::vec::Vec<DescribedResponse> {
+                ::std::vec![#(#described),*]
             }
         }
-    });
+    };
     Ok(quote! {
         #[doc = #doc]
         ///
@@ -530,6 +572,48 @@ fn response_enum(
                     #(#status_arms)*
                 }
             }
+        }
+    })
+}
+
+/// The [`DescribedResponse`] of one variant: its spec status, its body, and how to send it with a
+/// placeholder payload.
+fn described_response(
+    response: &Response,
+    variant: &proc_macro2::Ident,
+    fixed_status: bool,
+    types_path: &str,
+) -> anyhow::Result<TokenStream> {
+    let status = status_text(response.status);
+    let (body, payload) = match &response.body {
+        ResponseBody::Json(schema) => {
+            let ty = rust_type(schema, types_path).with_context(|| format!("response {status}"))?;
+            (
+                quote! { DescribedBody::Json(|generator| generator.subschema_for::<#ty>()) },
+                Some(quote! { JsonBody::placeholder() }),
+            )
+        }
+        ResponseBody::Raw(media_type) => (
+            quote! { DescribedBody::Raw(#media_type) },
+            Some(quote! { RawBody(::bytes::Bytes::new()) }),
+        ),
+        ResponseBody::Empty => (quote! { DescribedBody::Empty }, None),
+    };
+    let value = match (fixed_status, payload) {
+        (true, Some(payload)) => quote! { Self::#variant(#payload) },
+        (true, None) => quote! { Self::#variant },
+        (false, Some(payload)) => quote! { Self::#variant(status, #payload) },
+        (false, None) => quote! { Self::#variant(status) },
+    };
+    let ignore = fixed_status.then(|| quote! { let _ = status; });
+    Ok(quote! {
+        DescribedResponse {
+            status: #status,
+            body: #body,
+            send: |status| {
+                #ignore
+                ::dropshot::HttpResponse::to_result(#value)
+            },
         }
     })
 }

@@ -9,6 +9,7 @@
 mod file;
 mod url;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,23 +22,40 @@ use sqlx::sqlite::{
 };
 use uuid::Uuid;
 
-use super::rules::{self, LabelWrite, StoredIdentity};
-use super::{GoldLabelStore, ImportReport, RunLabels, StoreError, StoreOptions, unavailable};
-use crate::import::ImportBatch;
+use sqlx::migrate::Migrator;
+
+use super::rules::StoredIdentity;
+use super::write::{self, ImportTransaction};
+use super::{
+    Changes, GoldLabelStore, ImportReport, PoolStatus, RunLabels, StoreError, StoreOptions,
+    check_migrated, unavailable,
+};
+use crate::import::{ImportBatch, LabelRecord, RunRecord};
 use file::{DatabaseFile, FileIdentity, FileState};
 use url::SqliteUrl;
 
 /// How long SQLite waits on a lock held by another connection or process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// A run's owner and its labels as one JSON array text; no row when there is no such run.
-/// `group_concat(... ORDER BY ...)` needs SQLite 3.44 (the bundled one is newer).
+/// A run's owner and its stored response (aggregated from its labels for a run that has none
+/// stored, which only a database written by another program can hold); no row when there is
+/// no such run. `group_concat(... ORDER BY ...)` needs SQLite 3.44 (the bundled one is newer).
 const RUN_LABELS: &str = "
-    SELECT r.account_id,
-           group_concat(l.body, ',' ORDER BY l.created_at_seconds, l.created_at_nanos, l.id)
-    FROM runs r LEFT JOIN gold_labels l ON l.run_id = r.id
-    WHERE r.id = ?1
-    GROUP BY r.id";
+    SELECT r.account_id, coalesce(p.body, '[' || coalesce(
+        (SELECT group_concat(l.body, ',' ORDER BY l.created_at_seconds, l.created_at_nanos, l.id)
+         FROM gold_labels l WHERE l.run_id = r.id), '') || ']')
+    FROM runs r LEFT JOIN run_responses p ON p.run_id = r.id
+    WHERE r.id = ?1";
+
+/// Rewrites the stored response of each run in the JSON array `?1` from its labels.
+/// `group_concat(... ORDER BY ...)` needs SQLite 3.44 (the bundled one is newer).
+const STORE_RESPONSES: &str = "
+    INSERT INTO run_responses (run_id, body)
+    SELECT run.value, '[' || coalesce(
+        (SELECT group_concat(l.body, ',' ORDER BY l.created_at_seconds, l.created_at_nanos, l.id)
+         FROM gold_labels l WHERE l.run_id = run.value), '') || ']'
+    FROM json_each(?1) AS run WHERE true
+    ON CONFLICT (run_id) DO UPDATE SET body = excluded.body";
 
 /// Gold labels in a SQLite database file.
 #[derive(Debug)]
@@ -59,6 +77,10 @@ pub struct SqliteStore {
 
 /// The low bits of [`SqliteStore`]'s version count writes, the bits above count reopened files.
 const WRITE_BITS: u32 = 40;
+const WRITE_MASK: u64 = (1 << WRITE_BITS) - 1;
+
+/// The migrations, compiled in.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 impl SqliteStore {
     /// Opens `sqlite://PATH`, creating the file and applying migrations; or, for
@@ -161,7 +183,7 @@ async fn connect_and_migrate(
         .connect_with(connect.clone())
         .await
         .map_err(unavailable)?;
-    sqlx::migrate!("./migrations/sqlite")
+    MIGRATOR
         .run(&pool)
         .await
         .map_err(|error| StoreError::Unavailable(format!("migrations failed: {error}")))?;
@@ -176,7 +198,7 @@ impl GoldLabelStore for SqliteStore {
             .fetch_optional(&self.pool().await?)
             .await
             .map_err(unavailable)?;
-        Ok(row.map(|row| RunLabels::from_aggregate(row.get(0), row.get(1))))
+        Ok(row.map(|row| RunLabels::from_response(row.get(0), row.get(1))))
     }
 
     async fn version(&self) -> Result<u64, StoreError> {
@@ -185,85 +207,241 @@ impl GoldLabelStore for SqliteStore {
             .fetch_one(&pool)
             .await
             .map_err(unavailable)?;
-        let reopened = self.reopened.load(Ordering::Acquire);
-        Ok((reopened << WRITE_BITS)
-            | (u64::try_from(writes).unwrap_or_default() & ((1 << WRITE_BITS) - 1)))
+        Ok(self.composite_version(writes))
     }
 
     async fn import(&self, batch: &ImportBatch) -> Result<ImportReport, StoreError> {
-        let mut report = ImportReport::default();
-        // Dropping the transaction without committing rolls it back: all or nothing. IMMEDIATE
-        // takes the write lock up front, so concurrent imports (other processes included) wait
-        // for each other within the busy timeout instead of failing to upgrade a read.
+        // IMMEDIATE takes the write lock up front, so concurrent imports (other processes
+        // included) wait for each other within the busy timeout instead of failing to upgrade a
+        // read, and commit their versions in order.
         let pool = self.pool().await?;
-        let mut tx = pool
+        let tx = pool
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)?;
-        for run in &batch.runs {
-            let owner: Option<String> =
-                sqlx::query_scalar("SELECT account_id FROM runs WHERE id = ?1")
-                    .bind(run.id.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(unavailable)?;
-            if rules::run_needs_creating(run, owner.as_deref())? {
-                sqlx::query("INSERT INTO runs (id, account_id) VALUES (?1, ?2)")
-                    .bind(run.id.to_string())
-                    .bind(&run.account_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(unavailable)?;
-                report.runs_created += 1;
-            }
+        write::import(SqliteImport(tx), batch).await
+    }
+
+    async fn changes_since(&self, seen: u64) -> Result<Changes, StoreError> {
+        let pool = self.pool().await?;
+        let seen_writes = seen & WRITE_MASK;
+        // One statement, one snapshot: the version and the log entries agree.
+        let rows = sqlx::query(
+            "SELECT s.version, c.version, c.run_id
+             FROM store_version s LEFT JOIN run_changes c ON c.version > ?1 AND c.version <= s.version
+             WHERE s.id = 1",
+        )
+        .bind(i64::try_from(seen_writes).unwrap_or(i64::MAX))
+        .fetch_all(&pool)
+        .await
+        .map_err(unavailable)?;
+        let writes = rows
+            .first()
+            .map(|row| row.get::<i64, _>(0))
+            .ok_or_else(|| StoreError::Unavailable("store_version has no row".into()))?;
+        let now = self.composite_version(writes);
+        if seen >> WRITE_BITS != now >> WRITE_BITS {
+            return Ok(Changes::everything(now)); // Another file since `seen`.
         }
-        for record in &batch.labels {
+        let entries = rows.iter().filter_map(|row| {
+            let version = row.get::<Option<i64>, _>(1)?;
+            let run = row.get::<Option<String>, _>(2)?.parse().ok()?;
+            Some((u64::try_from(version).ok()?, run))
+        });
+        let changes = Changes::from_log(seen_writes, now & WRITE_MASK, entries);
+        Ok(Changes {
+            version: now,
+            runs: changes.runs,
+        })
+    }
+
+    async fn ready(&self) -> Result<(), StoreError> {
+        let pool = self.pool().await?;
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&pool)
+                .await
+                .map_err(unavailable)?;
+        check_migrated(&MIGRATOR, &applied)
+    }
+
+    fn pool_status(&self) -> Option<PoolStatus> {
+        Some(PoolStatus::of(&self.current().0))
+    }
+}
+
+impl SqliteStore {
+    /// The store's version from the count of writes in the file: the number of reopened files
+    /// above [`WRITE_BITS`], the writes below.
+    fn composite_version(&self, writes: i64) -> u64 {
+        let reopened = self.reopened.load(Ordering::Acquire);
+        (reopened << WRITE_BITS) | (u64::try_from(writes).unwrap_or_default() & WRITE_MASK)
+    }
+}
+
+/// An import's SQLite transaction. Each step is one statement over a JSON array of its records
+/// (`json_each`), so it costs one call into SQLite's thread whatever the number of records.
+struct SqliteImport(sqlx::Transaction<'static, sqlx::Sqlite>);
+
+/// Ids as a JSON array of their hyphenated text, as the tables store them.
+fn id_list(ids: &[Uuid]) -> String {
+    serde_json::Value::from(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()).to_string()
+}
+
+/// Labels as a JSON array of their columns.
+fn label_list(records: &[&LabelRecord]) -> String {
+    let labels: Vec<serde_json::Value> = records
+        .iter()
+        .map(|record| {
             let label = &record.label;
-            let stored =
-                sqlx::query("SELECT run_id, account_id, body FROM gold_labels WHERE id = ?1")
-                    .bind(label.id.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(unavailable)?
-                    .map(|row| StoredIdentity {
-                        run_id: row.get(0),
-                        account_id: row.get(1),
-                        body: row.get(2),
-                    });
-            let write = rules::label_write(record, stored.as_ref())?;
-            let statement = match write {
-                LabelWrite::Unchanged => {
-                    report.count(write);
-                    continue;
-                }
-                LabelWrite::Create => {
-                    "INSERT INTO gold_labels (id, run_id, account_id, created_at_seconds, created_at_nanos, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-                }
-                LabelWrite::Update => {
-                    "UPDATE gold_labels SET created_at_seconds = ?4, created_at_nanos = ?5, body = ?6
-                     WHERE id = ?1 AND run_id = ?2 AND account_id = ?3"
-                }
-            };
-            sqlx::query(statement)
-                .bind(label.id.to_string())
-                .bind(label.run_id.to_string())
-                .bind(&label.account_id)
-                .bind(label.created_at.timestamp())
-                .bind(i64::from(label.created_at.timestamp_subsec_nanos()))
-                .bind(&label.body)
-                .execute(&mut *tx)
-                .await
-                .map_err(unavailable)?;
-            report.count(write);
+            serde_json::json!({
+                "id": label.id,
+                "run_id": label.run_id,
+                "account_id": label.account_id,
+                "seconds": label.created_at.timestamp(),
+                "nanos": label.created_at.timestamp_subsec_nanos(),
+                "body": label.body,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(labels).to_string()
+}
+
+#[async_trait]
+impl ImportTransaction for SqliteImport {
+    async fn run_owners(&mut self, runs: &[Uuid]) -> Result<HashMap<Uuid, String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.account_id FROM json_each(?1) j JOIN runs r ON r.id = j.value",
+        )
+        .bind(id_list(runs))
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| Some((row.get::<String, _>(0).parse().ok()?, row.get(1))))
+            .collect())
+    }
+
+    async fn insert_runs(&mut self, runs: &[&RunRecord]) -> Result<(), StoreError> {
+        let runs: Vec<serde_json::Value> = runs
+            .iter()
+            .map(|run| serde_json::json!({"id": run.id, "account_id": run.account_id}))
+            .collect();
+        sqlx::query(
+            "INSERT INTO runs (id, account_id)
+             SELECT value ->> 'id', value ->> 'account_id' FROM json_each(?1)",
+        )
+        .bind(serde_json::Value::Array(runs).to_string())
+        .execute(&mut *self.0)
+        .await
+        .map(drop)
+        .map_err(unavailable)
+    }
+
+    async fn stored_labels(
+        &mut self,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, StoredIdentity>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT g.id, g.run_id, g.account_id, g.body
+             FROM json_each(?1) j JOIN gold_labels g ON g.id = j.value",
+        )
+        .bind(id_list(ids))
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                let id = row.get::<String, _>(0).parse().ok()?;
+                Some((
+                    id,
+                    StoredIdentity {
+                        run_id: row.get(1),
+                        account_id: row.get(2),
+                        body: row.get(3),
+                    },
+                ))
+            })
+            .collect())
+    }
+
+    async fn write_labels(
+        &mut self,
+        creates: &[&LabelRecord],
+        updates: &[&LabelRecord],
+    ) -> Result<(), StoreError> {
+        if !creates.is_empty() {
+            sqlx::query(
+                "INSERT INTO gold_labels (id, run_id, account_id, created_at_seconds, created_at_nanos, body)
+                 SELECT value ->> 'id', value ->> 'run_id', value ->> 'account_id',
+                        value ->> 'seconds', value ->> 'nanos', value ->> 'body'
+                 FROM json_each(?1)",
+            )
+            .bind(label_list(creates))
+            .execute(&mut *self.0)
+            .await
+            .map_err(unavailable)?;
         }
-        if report.changed_anything() {
-            sqlx::query("UPDATE store_version SET version = version + 1 WHERE id = 1")
-                .execute(&mut *tx)
-                .await
-                .map_err(unavailable)?;
+        if !updates.is_empty() {
+            sqlx::query(
+                "UPDATE gold_labels
+                 SET created_at_seconds = new.seconds, created_at_nanos = new.nanos, body = new.body
+                 FROM (SELECT value ->> 'id' AS id, value ->> 'seconds' AS seconds,
+                              value ->> 'nanos' AS nanos, value ->> 'body' AS body
+                       FROM json_each(?1)) AS new
+                 WHERE gold_labels.id = new.id",
+            )
+            .bind(label_list(updates))
+            .execute(&mut *self.0)
+            .await
+            .map_err(unavailable)?;
         }
-        tx.commit().await.map_err(unavailable)?;
-        Ok(report)
+        Ok(())
+    }
+
+    async fn store_responses(&mut self, runs: &[Uuid]) -> Result<(), StoreError> {
+        sqlx::query(STORE_RESPONSES)
+            .bind(id_list(runs))
+            .execute(&mut *self.0)
+            .await
+            .map(drop)
+            .map_err(unavailable)
+    }
+
+    async fn bump_version(&mut self) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "UPDATE store_version SET version = version + 1 WHERE id = 1 RETURNING version",
+        )
+        .fetch_one(&mut *self.0)
+        .await
+        .map_err(unavailable)
+    }
+
+    async fn record_changes(
+        &mut self,
+        version: i64,
+        runs: &[Uuid],
+        prune: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO run_changes (version, run_id) SELECT ?1, value FROM json_each(?2)",
+        )
+        .bind(version)
+        .bind(id_list(runs))
+        .execute(&mut *self.0)
+        .await
+        .map_err(unavailable)?;
+        sqlx::query("DELETE FROM run_changes WHERE version <= ?1")
+            .bind(prune)
+            .execute(&mut *self.0)
+            .await
+            .map(drop)
+            .map_err(unavailable)
+    }
+
+    async fn commit(self) -> Result<(), StoreError> {
+        self.0.commit().await.map_err(unavailable)
     }
 }

@@ -1,0 +1,309 @@
+//! The Rust type typify gives a schema, as far as a change report needs it: whether existing
+//! code still compiles depends on whether the type changed, not on whether the spec did
+//! (`minimum: 0` -> `minimum: 1` turns `u64` into `NonZeroU64`; `maxLength` added turns a
+//! `String` into a validating newtype; a `uuid` format turns it into `uuid::Uuid`).
+//!
+//! The rules follow typify 0.8 (`convert.rs`: `convert_string`, `convert_integer`,
+//! `convert_number`; `structs.rs`: optional properties). They are shallow: an array is `Vec`,
+//! an object a struct or a map, whatever is inside, because changes inside are reported at
+//! their own place.
+
+use refactor_openapi::naming::type_name;
+use refactor_openapi::resolve;
+use serde_json::Value;
+
+/// The head of the Rust type of `schema` (`String`, `NonZeroU32`, `Vec`, `RunGoldLabel`, ...).
+/// `nullable` is left out: [`field_is_option`] says where it adds an `Option`.
+pub fn rust_type(document: &Value, schema: &Value) -> String {
+    if let Some(name) = referenced_name(schema) {
+        return type_name(&name);
+    }
+    let schema = resolve::through_aliases(document, schema);
+    if schema.get("enum").is_some() {
+        return "enum".to_owned();
+    }
+    if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
+        return "enum".to_owned();
+    }
+    if schema.get("allOf").is_some() {
+        return "struct".to_owned();
+    }
+    let format = schema.get("format").and_then(Value::as_str);
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => string_type(schema, format).to_owned(),
+        Some("integer") => integer_type(schema, format).to_owned(),
+        Some("number") => match format {
+            Some("float") => "f32".to_owned(),
+            _ => "f64".to_owned(),
+        },
+        Some("boolean") => "bool".to_owned(),
+        Some("array") => "Vec".to_owned(),
+        Some("object") if is_map(schema) => "Map".to_owned(),
+        Some("object") => "struct".to_owned(),
+        _ if schema.get("properties").is_some() => "struct".to_owned(),
+        _ => "serde_json::Value".to_owned(),
+    }
+}
+
+/// The component a schema names through `$ref` (or a one-member `allOf` of one).
+pub fn referenced_name(schema: &Value) -> Option<String> {
+    let mut current = schema;
+    for _ in 0..resolve::MAX_CHAIN {
+        if let Some(reference) = current.get("$ref").and_then(Value::as_str) {
+            return reference
+                .strip_prefix("#/components/schemas/")
+                .map(|name| name.replace("~1", "/").replace("~0", "~"));
+        }
+        match current
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            Some([only]) => current = only,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether a property of this schema is an `Option` in its struct: when it is nullable, or
+/// optional without a default of its own (typify gives arrays and maps an empty default and
+/// honours the schema's `default`).
+pub fn field_is_option(document: &Value, schema: &Value, required: bool) -> bool {
+    if is_nullable(document, schema) {
+        return true;
+    }
+    if required {
+        return false;
+    }
+    let resolved = resolve::through_aliases(document, schema);
+    let intrinsic_default = matches!(resolved.get("type").and_then(Value::as_str), Some("array"))
+        || (resolved.get("type").and_then(Value::as_str) == Some("object") && is_map(resolved));
+    !(intrinsic_default || schema.get("default").is_some() || resolved.get("default").is_some())
+}
+
+/// Whether the schema admits `null` (`nullable: true` on it or on what it aliases).
+pub fn is_nullable(document: &Value, schema: &Value) -> bool {
+    let mut current = schema;
+    for _ in 0..resolve::MAX_CHAIN {
+        if current.get("nullable") == Some(&Value::Bool(true)) {
+            return true;
+        }
+        let next = resolve::through_references(document, current);
+        let next = match next
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            Some([only]) => only,
+            _ => next,
+        };
+        if std::ptr::eq(next, current) {
+            return false;
+        }
+        current = next;
+    }
+    false
+}
+
+/// An object typify makes a `Map`: no properties, only (possibly implicit) additional ones.
+fn is_map(schema: &Value) -> bool {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_none_or(|properties| properties.is_empty())
+        && schema.get("additionalProperties") != Some(&Value::Bool(false))
+}
+
+fn string_type(schema: &Value, format: Option<&str>) -> &'static str {
+    match format {
+        Some("uuid") => "uuid::Uuid",
+        Some("date") => "chrono::NaiveDate",
+        Some("date-time") => "chrono::DateTime<Utc>",
+        Some("ip") => "std::net::IpAddr",
+        Some("ipv4") => "std::net::Ipv4Addr",
+        Some("ipv6") => "std::net::Ipv6Addr",
+        _ if ["minLength", "maxLength", "pattern"]
+            .iter()
+            .any(|keyword| schema.get(*keyword).is_some()) =>
+        {
+            "a validating String newtype"
+        }
+        _ => "String",
+    }
+}
+
+/// typify's integer types, most restrictive first: format, type, the type for `minimum: 1`,
+/// the type's range.
+const INTEGER_TYPES: &[(&str, &str, &str, f64, f64)] = &[
+    ("int8", "i8", "NonZeroU8", i8::MIN as f64, i8::MAX as f64),
+    ("uint8", "u8", "NonZeroU8", u8::MIN as f64, u8::MAX as f64),
+    (
+        "int16",
+        "i16",
+        "NonZeroU16",
+        i16::MIN as f64,
+        i16::MAX as f64,
+    ),
+    (
+        "uint16",
+        "u16",
+        "NonZeroU16",
+        u16::MIN as f64,
+        u16::MAX as f64,
+    ),
+    ("int", "i32", "NonZeroU32", i32::MIN as f64, i32::MAX as f64),
+    (
+        "int32",
+        "i32",
+        "NonZeroU32",
+        i32::MIN as f64,
+        i32::MAX as f64,
+    ),
+    (
+        "uint",
+        "u32",
+        "NonZeroU32",
+        u32::MIN as f64,
+        u32::MAX as f64,
+    ),
+    (
+        "uint32",
+        "u32",
+        "NonZeroU32",
+        u32::MIN as f64,
+        u32::MAX as f64,
+    ),
+    (
+        "int64",
+        "i64",
+        "NonZeroU64",
+        i64::MIN as f64,
+        i64::MAX as f64,
+    ),
+    (
+        "uint64",
+        "u64",
+        "NonZeroU64",
+        u64::MIN as f64,
+        u64::MAX as f64,
+    ),
+];
+
+/// The integer type typify picks from the format and the bounds (3.0's boolean
+/// `exclusiveMinimum`/`exclusiveMaximum` move the bound by one, as progenitor converts them).
+fn integer_type(schema: &Value, format: Option<&str>) -> &'static str {
+    let bound = |keyword: &str, exclusive: &str, step: f64| {
+        let value = schema.get(keyword).and_then(Value::as_f64)?;
+        Some(if schema.get(exclusive) == Some(&Value::Bool(true)) {
+            value + step
+        } else {
+            value
+        })
+    };
+    let mut min = bound("minimum", "exclusiveMinimum", 1.0);
+    let mut max = bound("maximum", "exclusiveMaximum", -1.0);
+    let multiple = schema.get("multipleOf").is_some();
+    if let Some((_, ty, non_zero, type_min, type_max)) =
+        format.and_then(|format| INTEGER_TYPES.iter().find(|(f, ..)| *f == format))
+    {
+        let fits_min = min.is_none_or(|min| min >= *type_min);
+        let fits_max = max.is_none_or(|max| max <= *type_max);
+        if !multiple && fits_min && fits_max {
+            return if min == Some(1.0) { non_zero } else { ty };
+        }
+        min = min.or(Some(*type_min));
+        max = max.or(Some(*type_max));
+    }
+    let same = |a: f64, b: f64| (a - b).abs() <= f64::EPSILON;
+    let found =
+        INTEGER_TYPES
+            .iter()
+            .rev()
+            .find_map(|(_, ty, non_zero, type_min, type_max)| match (min, max) {
+                (None, Some(max)) => same(*type_max, max).then_some(*ty),
+                (Some(1.0), None) => Some(*non_zero),
+                (Some(min), None) => same(*type_min, min).then_some(*ty),
+                (Some(1.0), Some(_)) => Some(*non_zero),
+                (Some(min), Some(max)) => {
+                    (same(*type_min, min) && same(*type_max, max)).then_some(*ty)
+                }
+                (None, None) => None,
+            });
+    found.unwrap_or("i64")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn of(schema: Value) -> String {
+        rust_type(&json!({}), &schema)
+    }
+
+    #[test]
+    fn integers_follow_format_and_bounds_as_typify_does() {
+        assert_eq!(of(json!({"type": "integer"})), "i64");
+        assert_eq!(of(json!({"type": "integer", "minimum": 0})), "u64");
+        assert_eq!(of(json!({"type": "integer", "minimum": 1})), "NonZeroU64");
+        assert_eq!(
+            of(json!({"type": "integer", "format": "int32", "minimum": 1, "maximum": 100})),
+            "NonZeroU32"
+        );
+        assert_eq!(
+            of(json!({"type": "integer", "format": "int32", "minimum": 0})),
+            "i32"
+        );
+        assert_eq!(
+            of(
+                json!({"type": "integer", "format": "int32", "minimum": 0, "exclusiveMinimum": true})
+            ),
+            "NonZeroU32"
+        );
+    }
+
+    #[test]
+    fn string_constraints_and_formats_change_the_type() {
+        assert_eq!(of(json!({"type": "string"})), "String");
+        assert_eq!(
+            of(json!({"type": "string", "maxLength": 3})),
+            "a validating String newtype"
+        );
+        assert_eq!(
+            of(json!({"type": "string", "format": "uuid", "maxLength": 36})),
+            "uuid::Uuid"
+        );
+    }
+
+    #[test]
+    fn references_are_the_named_type() {
+        let document = json!({"components": {"schemas": {"run-label": {"type": "object"}}}});
+        let schema = json!({"allOf": [{"$ref": "#/components/schemas/run-label"}]});
+        assert_eq!(rust_type(&document, &schema), "RunLabel");
+    }
+
+    #[test]
+    fn optional_fields_are_options_unless_they_have_a_default() {
+        let document = json!({});
+        let string = json!({"type": "string"});
+        assert!(field_is_option(&document, &string, false));
+        assert!(!field_is_option(&document, &string, true));
+        assert!(field_is_option(
+            &document,
+            &json!({"type": "string", "nullable": true}),
+            true
+        ));
+        assert!(!field_is_option(
+            &document,
+            &json!({"type": "array"}),
+            false
+        ));
+        assert!(!field_is_option(
+            &document,
+            &json!({"type": "string", "default": "a"}),
+            false
+        ));
+    }
+}
