@@ -116,8 +116,8 @@ const CATALOGUE: &[Mutation] = &[
         name: "error body property retyped",
         names: "response 404",
         apply: |spec| {
-            spec["components"]["responses"]["NotFoundError"]["content"]["application/json"]
-                ["schema"]["properties"]["error"] = json!({"type": "integer"});
+            spec["components"]["responses"]["NotFoundError"]["content"]["application/json"]["schema"]
+                ["properties"]["error"] = json!({"type": "integer"});
         },
     },
     // Security.
@@ -367,7 +367,9 @@ async fn catalogue_report() -> (String, Vec<String>) {
         let mut spec = original_spec();
         (mutation.apply)(&mut spec);
         let normalized = refactor_openapi::normalize(&spec)
-            .unwrap_or_else(|error| panic!("{}: the mutated spec normalizes: {error}", mutation.name))
+            .unwrap_or_else(|error| {
+                panic!("{}: the mutated spec normalizes: {error}", mutation.name)
+            })
             .document;
         let comparison = harness::conformance(&normalized).await;
         let places: Vec<String> = comparison

@@ -64,12 +64,29 @@ pub struct CorpusResult {
     pub outcome: Outcome,
 }
 
+/// Where each spec's reviewed list of allowed differences is kept, and whether a run checks the
+/// lists or refreshes them.
+#[derive(Debug, Clone)]
+pub struct Excuses {
+    /// `docs/corpus/`: one `<name>.allowed.txt` per spec (and per spec with its overlay).
+    pub dir: PathBuf,
+    /// Fail on a difference from the list (`--check`) instead of writing the new list.
+    pub check: bool,
+}
+
+impl Excuses {
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.allowed.txt"))
+    }
+}
+
 /// Generates, builds and tests every spec of `specs`, under `scratch`. A spec with an overlay
 /// in `overlays` (`<stem>.overlay.yaml`) runs a second time with it.
 pub fn run_corpus(
     specs: &[PathBuf],
     overlays: &Path,
     scratch: &Path,
+    excuses: &Excuses,
 ) -> anyhow::Result<Vec<CorpusResult>> {
     let target_dir = scratch.join("target");
     let mut results = Vec::new();
@@ -79,7 +96,15 @@ pub fn run_corpus(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let stem = file.split('.').next().unwrap_or("spec").to_owned();
-        results.push(run_one(spec, &file, &stem, None, scratch, &target_dir)?);
+        results.push(run_one(
+            spec,
+            &file,
+            &stem,
+            None,
+            scratch,
+            &target_dir,
+            excuses,
+        )?);
         let overlay = overlays.join(format!("{stem}.overlay.yaml"));
         if overlay.is_file() {
             let label = format!("{file}` + `corpus-overlays/{stem}.overlay.yaml");
@@ -90,6 +115,7 @@ pub fn run_corpus(
                 Some(overlay),
                 scratch,
                 &target_dir,
+                excuses,
             )?);
         }
     }
@@ -103,6 +129,7 @@ fn run_one(
     overlay: Option<PathBuf>,
     scratch: &Path,
     target_dir: &Path,
+    excuses: &Excuses,
 ) -> anyhow::Result<CorpusResult> {
     eprintln!("corpus: {label}");
     let out = scratch.join(name);
@@ -135,16 +162,31 @@ fn run_one(
         .write_files(&files, Mode::Write)
         .with_context(|| format!("failed to write {}", out.display()))?;
     let manifest = out.join("Cargo.toml");
-    let outcome = match cargo(&manifest, target_dir, &["test", "--no-run"])? {
+    // The reviewed list of allowed differences goes where the workspace's test pins it; a run
+    // that refreshes the lists lets the test write it, and keeps what it wrote.
+    let reviewed = excuses.file(name);
+    let pinned = out.join("conformance/allowed-differences.txt");
+    if reviewed.is_file() {
+        std::fs::copy(&reviewed, &pinned)
+            .with_context(|| format!("failed to copy {}", reviewed.display()))?;
+    }
+    let overwrite = !excuses.check;
+    let outcome = match cargo(&manifest, target_dir, &["test", "--no-run"], false)? {
         Err(log) => Outcome::DoesNotCompile(log),
-        Ok(()) => match cargo(&manifest, target_dir, &["test"])? {
+        Ok(()) => match cargo(&manifest, target_dir, &["test"], overwrite)? {
             Err(log) => Outcome::ConformanceFails(log),
             Ok(()) => Outcome::Passes,
         },
     };
+    if overwrite && pinned.is_file() {
+        std::fs::create_dir_all(&excuses.dir)
+            .with_context(|| format!("failed to create {}", excuses.dir.display()))?;
+        std::fs::copy(&pinned, &reviewed)
+            .with_context(|| format!("failed to write {}", reviewed.display()))?;
+    }
     // The spec's own crates are of no use to the next spec (the libraries stay): removing them
     // keeps the shared target directory at one spec's size, not the corpus's (tens of GB).
-    if let Err(log) = cargo(&manifest, target_dir, &["clean", "--workspace"])? {
+    if let Err(log) = cargo(&manifest, target_dir, &["clean", "--workspace"], false)? {
         eprintln!("corpus: could not remove {name}'s build artifacts (continuing): {log}");
     }
     Ok(CorpusResult {
@@ -154,10 +196,22 @@ fn run_one(
     })
 }
 
-/// Runs cargo on a generated workspace; `Err(tail of the output)` when it fails.
-fn cargo(manifest: &Path, target_dir: &Path, args: &[&str]) -> anyhow::Result<Result<(), String>> {
+/// Runs cargo on a generated workspace; `Err(tail of the output)` when it fails. With
+/// `overwrite`, expected-output files are written rather than checked.
+fn cargo(
+    manifest: &Path,
+    target_dir: &Path,
+    args: &[&str],
+    overwrite: bool,
+) -> anyhow::Result<Result<(), String>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    if overwrite {
+        command.env("EXPECTORATE", "overwrite");
+    } else {
+        command.env_remove("EXPECTORATE");
+    }
+    let output = command
         .args(args)
         .arg("--manifest-path")
         .arg(manifest)

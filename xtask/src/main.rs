@@ -58,11 +58,12 @@ enum Command {
         fail_on: Option<xtask::api_diff::FailOn>,
     },
     /// Generate, build and conformance-test a workspace for every spec of a corpus; write the
-    /// results to docs/corpus.md.
+    /// results to docs/corpus.md and each spec's allowed differences to docs/corpus/.
     Corpus {
         /// The corpus [default: $REFACTOR_SPEC_CORPUS, else ../shared/specs].
         dir: Option<PathBuf>,
-        /// Fail when docs/corpus.md differs from the results, instead of writing it.
+        /// Fail when docs/corpus.md or an allowed-differences list differs from the results,
+        /// instead of writing them.
         #[arg(long)]
         check: bool,
     },
@@ -151,7 +152,15 @@ fn run(command: Command) -> anyhow::Result<()> {
             let specs = corpus::corpus_specs(&dir)?;
             let overlays = workspace.root.join("corpus-overlays");
             let results =
-                corpus::run_corpus(&specs, &overlays, &workspace.root.join("target/corpus"))?;
+                corpus::run_corpus(
+                    &specs,
+                    &overlays,
+                    &workspace.root.join("target/corpus"),
+                    &corpus::Excuses {
+                        dir: workspace.root.join("docs/corpus"),
+                        check,
+                    },
+                )?;
             let page = corpus::render_markdown(&results, "cargo xtask corpus");
             if dir.is_file() {
                 // One spec: report, and leave the corpus page alone.

@@ -13,7 +13,7 @@ use super::align::{self, Pair};
 use super::difference::{Difference, Segment};
 
 /// Facts the walk knows about a difference that a rule may need.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Facts {
     /// The difference is inside a property the spec does not require.
     pub optional_property: bool,
@@ -38,6 +38,10 @@ pub struct Facts {
     /// The implementation's schema here is a named type of its own that documents a plain
     /// scalar (a newtype), not a field of a plain Rust type.
     pub implementation_newtype: bool,
+    /// The least value the spec's schema here allows (`minimum`, `exclusiveMinimum`), if any.
+    pub spec_lower_bound: Option<f64>,
+    /// The greatest value the spec's schema here allows (`maximum`, `exclusiveMaximum`), if any.
+    pub spec_upper_bound: Option<f64>,
 }
 
 /// Formats typify gives integers and numbers whose spec leaves the width open.
@@ -70,17 +74,41 @@ fn keyword(difference: &Difference) -> Option<&str> {
     }
 }
 
-/// A numeric format typify chose where the spec left the width open (or said `uint`/`int`).
-fn width_chosen(expected: Option<&Value>, actual: Option<&Value>) -> bool {
-    let actual = actual.and_then(Value::as_str);
-    match expected.and_then(Value::as_str) {
-        None => actual.is_some_and(|f| NUMERIC_FORMATS.contains(&f)),
-        Some("uint") => actual.is_some_and(|f| f.starts_with("uint")),
-        Some("int") => actual.is_some_and(|f| f.starts_with("int")),
+/// A numeric format typify chose where the spec left the width open (or said `uint`/`int`),
+/// whose values hold every value the spec's bounds allow: an unsigned type only where the spec
+/// allows no negative value, a narrower type only where the spec's bounds fit it.
+fn width_chosen(expected: Option<&Value>, actual: Option<&Value>, facts: &Facts) -> bool {
+    let Some(actual) = actual.and_then(Value::as_str) else {
+        return false;
+    };
+    let chosen = match expected.and_then(Value::as_str) {
+        None => NUMERIC_FORMATS.contains(&actual),
+        Some("uint") => actual.starts_with("uint"),
+        Some("int") => actual.starts_with("int"),
         // A minimum of 1 makes typify pick the unsigned `NonZero` type of the same width.
-        Some(signed) if signed.starts_with("int") => actual == Some(format!("u{signed}").as_str()),
+        Some(signed) if signed.starts_with("int") => actual == format!("u{signed}"),
         Some(_) => false,
-    }
+    };
+    chosen && holds_the_spec_bounds(actual, facts)
+}
+
+/// Whether every value the spec's bounds allow fits the numeric format `format`.
+fn holds_the_spec_bounds(format: &str, facts: &Facts) -> bool {
+    let range = match format {
+        "int8" => (f64::from(i8::MIN), f64::from(i8::MAX)),
+        "uint8" => (0.0, f64::from(u8::MAX)),
+        "int16" => (f64::from(i16::MIN), f64::from(i16::MAX)),
+        "uint16" => (0.0, f64::from(u16::MAX)),
+        "int32" | "int" => (f64::from(i32::MIN), f64::from(i32::MAX)),
+        "uint32" | "uint" => (0.0, f64::from(u32::MAX)),
+        "uint64" => (0.0, f64::INFINITY),
+        // `i64`, `f64`: the widest types; `f32` only where the spec said `float`.
+        "int64" | "double" => return true,
+        _ => return false,
+    };
+    let lower = facts.spec_lower_bound.unwrap_or(f64::NEG_INFINITY);
+    let upper = facts.spec_upper_bound.unwrap_or(f64::INFINITY);
+    lower >= range.0 && (upper <= range.1 || range.1.is_infinite())
 }
 
 /// "`Name`": the doc comment typify gives a type without a description.
@@ -295,14 +323,12 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "numeric-width-chosen",
         why: "where the spec leaves an integer's or number's width open, typify picks a Rust type \
-              (`i64`, `u64`, `f64`) and schemars documents its format (and `minimum: 0` for \
-              unsigned types); the wire values are the same",
-        action: Action::Allow(|d, _| match keyword(d) {
-            Some("format") => width_chosen(d.expected.as_ref(), d.actual.as_ref()),
-            Some("minimum") => {
-                d.expected.is_none() && d.actual.as_ref().and_then(Value::as_f64) == Some(0.0)
-            }
-            _ => false,
+              (`i64`, `u64`, `f64`) and schemars documents its format; only a type that holds \
+              every value the spec's bounds allow (unsigned only where the spec allows no \
+              negative value), so every value the spec allows decodes",
+        action: Action::Allow(|d, facts| {
+            keyword(d) == Some("format")
+                && width_chosen(d.expected.as_ref(), d.actual.as_ref(), facts)
         }),
     },
     Rule {

@@ -154,6 +154,11 @@ impl<'a> SchemaWalk<'a> {
                     {
                         merged.remove("description");
                     }
+                    // typify generates a type for every component: a newtype for an alias.
+                    let facts = Facts {
+                        implementation_newtype: facts.implementation_newtype || is_alias(resolved),
+                        ..facts
+                    };
                     self.compare(place, &merged, &actual, facts);
                 } else {
                     self.report(
@@ -192,10 +197,20 @@ impl<'a> SchemaWalk<'a> {
             }
             return;
         };
+        let bounded = Facts {
+            spec_lower_bound: bound(expected, "minimum", "exclusiveMinimum", 1.0),
+            spec_upper_bound: bound(expected, "maximum", "exclusiveMaximum", -1.0),
+            ..facts
+        };
         for keyword in VALUE_KEYWORDS {
             let (e, a) = (expected.get(*keyword), actual.get(*keyword));
             if !same_value(e, a) {
-                self.report(place.then(Segment::Keyword((*keyword).into())), e, a, facts);
+                self.report(
+                    place.then(Segment::Keyword((*keyword).into())),
+                    e,
+                    a,
+                    bounded,
+                );
             }
         }
         self.compare_text(place, "description", expected, actual, facts);
@@ -388,6 +403,17 @@ impl<'a> SchemaWalk<'a> {
             );
         }
     }
+}
+
+/// A schema's inclusive bound from its `bound` keyword (moved by `step` when the 3.0 boolean
+/// `exclusive` keyword says the bound itself is excluded).
+fn bound(schema: &Map<String, Value>, bound: &str, exclusive: &str, step: f64) -> Option<f64> {
+    let value = schema.get(bound)?.as_f64()?;
+    Some(if schema.get(exclusive) == Some(&Value::Bool(true)) {
+        value + step
+    } else {
+        value
+    })
 }
 
 /// Numbers compare by value (`0` and `0.0` agree); everything else structurally.

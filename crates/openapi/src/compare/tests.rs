@@ -133,3 +133,52 @@ fn versions_read_as_semver() {
     assert_eq!(semver_text("latest"), "0.0.0");
     assert_eq!(semver_text("01.002.3"), "1.2.3");
 }
+
+fn counter(spec_count: Value, implementation_count: Value) -> Comparison {
+    let with = |count: Value| document(json!({"type": "object", "properties": {"count": count}}));
+    compare(&with(spec_count), &with(implementation_count))
+}
+
+#[test]
+fn an_unsigned_type_where_the_spec_allows_no_negative_value_is_allowed() {
+    let comparison = counter(
+        json!({"type": "integer", "minimum": 0}),
+        json!({"type": "integer", "format": "uint64", "minimum": 0}),
+    );
+    assert!(comparison.agrees(), "{comparison}");
+    assert_eq!(comparison.allowed[0].1.name, "numeric-width-chosen");
+}
+
+#[test]
+fn an_unsigned_type_where_the_spec_allows_negatives_disagrees() {
+    let comparison = counter(
+        json!({"type": "integer"}),
+        json!({"type": "integer", "format": "uint64", "minimum": 0}),
+    );
+    let places: Vec<String> = comparison
+        .disagreements
+        .iter()
+        .map(|d| d.place.to_string())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "schema Label › property `count` › format",
+            "schema Label › property `count` › minimum"
+        ]
+    );
+}
+
+#[test]
+fn a_narrower_type_only_where_the_bounds_fit() {
+    let fits = counter(
+        json!({"type": "integer", "minimum": -5, "maximum": 100}),
+        json!({"type": "integer", "format": "int8", "minimum": -5, "maximum": 100}),
+    );
+    assert!(fits.agrees(), "{fits}");
+    let too_wide = counter(
+        json!({"type": "integer", "minimum": -5, "maximum": 1000}),
+        json!({"type": "integer", "format": "int8", "minimum": -5, "maximum": 1000}),
+    );
+    assert!(!too_wide.agrees(), "{too_wide}");
+}
