@@ -151,16 +151,15 @@ fn run(command: Command) -> anyhow::Result<()> {
             let dir = dir.unwrap_or_else(|| corpus::default_corpus_dir(&workspace.root));
             let specs = corpus::corpus_specs(&dir)?;
             let overlays = workspace.root.join("corpus-overlays");
-            let results =
-                corpus::run_corpus(
-                    &specs,
-                    &overlays,
-                    &workspace.root.join("target/corpus"),
-                    &corpus::Excuses {
-                        dir: workspace.root.join("docs/corpus"),
-                        check,
-                    },
-                )?;
+            let results = corpus::run_corpus(
+                &specs,
+                &overlays,
+                &workspace.root.join("target/corpus"),
+                &corpus::Excuses {
+                    dir: workspace.root.join("docs/corpus"),
+                    check,
+                },
+            )?;
             let page = corpus::render_markdown(&results, "cargo xtask corpus");
             if dir.is_file() {
                 // One spec: report, and leave the corpus page alone.
