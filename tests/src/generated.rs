@@ -194,6 +194,45 @@ pub async fn probe_client(
     results
 }
 
+/// Adds the operations and components of `extra` (an OpenAPI document) to `document`: how the
+/// harness adds the documentation of the operations a dispatcher serves to the trait's document.
+pub fn merge_documents(document: &mut ::serde_json::Value, extra: &::serde_json::Value) {
+    use ::serde_json::{Map, Value};
+    let mut merge = |pointer: &str, key: &str| {
+        let Some(Value::Object(additions)) = extra.pointer(pointer) else {
+            return;
+        };
+        let mut target = &mut *document;
+        for part in pointer.trim_start_matches('/').split('/') {
+            let Some(object) = target.as_object_mut() else {
+                return;
+            };
+            target = object.entry(part).or_insert_with(|| Value::Object(Map::new()));
+        }
+
+        let Some(target) = target.as_object_mut() else {
+            return;
+        };
+        for (name, addition) in additions {
+            match (target.get_mut(name), addition) {
+                (
+                    Some(Value::Object(existing)),
+                    Value::Object(methods),
+                ) if key == "paths" => {
+                    existing.extend(methods.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                (Some(_), _) => {}
+                (None, addition) => {
+                    target.insert(name.clone(), addition.clone());
+                }
+            }
+        }
+    };
+    merge("/paths", "paths");
+    merge("/components/schemas", "schemas");
+    merge("/components/responses", "responses");
+}
+
 /// Implements every operation with a 501 in the spec's error shape.
 pub enum Stub {}
 impl ::refactor_server_api::RefactorApi for Stub {
@@ -232,9 +271,20 @@ pub fn trait_document() -> Value {
         .expect("semver_text always yields a semantic version");
     let description = ::refactor_server_api::refactor_api_mod::stub_api_description()
         .expect("the trait describes itself");
-    let mut openapi = description.openapi(text("/info/title"), version);
+    let mut openapi = description.openapi(text("/info/title"), version.clone());
     openapi.description(text("/info/description"));
-    openapi.json().expect("dropshot renders its document")
+    let mut document = openapi.json().expect("dropshot renders its document");
+    for description in ::refactor_server_api::dispatched_documentation::descriptions()
+        .expect("each documents itself")
+    {
+        let extra = description
+            .openapi(text("/info/title"), version.clone())
+            .json()
+            .expect("dropshot renders its document");
+        merge_documents(&mut document, &extra);
+    }
+
+    document
 }
 
 /// Serves the stub on an ephemeral loopback port.
@@ -265,6 +315,7 @@ pub async fn calls_missing_their_endpoint(
     let mut missing = Vec::new();
     record(
         &mut missing,
+        "list_run_gold_labels",
         "list_run_gold_labels",
         client
             .list_run_gold_labels(
@@ -330,12 +381,26 @@ pub async fn conformance(spec: &Value) -> ::refactor_openapi::compare::Compariso
         .and(::refactor_openapi::compare::compare_client(spec, &outcomes))
 }
 
-fn record<T, E>(
+/// A call reached its endpoint when the stub answered its 501 (and, when the body carries
+/// the stub's message, it names the operation's method: a dispatcher chose right).
+fn record<T, E: ::std::fmt::Debug>(
     missing: &mut Vec<(&'static str, String)>,
     operation: &'static str,
+    method: &'static str,
     result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
 ) {
     match result {
+        Err(
+            ::progenitor_client::Error::ErrorResponse(body),
+        ) if body.status().as_u16() == 501 => {
+            let text = format!("{:?}", body.into_inner());
+            if text.contains("is not implemented by the conformance stub")
+                && !text.contains(&format!("`{method}`"))
+            {
+                missing.push((operation, format!("reached another operation: {text}")));
+            }
+        }
+
         Err(error) if error.status().map(|s| s.as_u16()) == Some(501) => {}
         Err(error) => missing.push((operation, describe(&error))),
         Ok(_) => missing.push((operation, "succeeded; the stub answers 501".to_owned())),
@@ -347,6 +412,7 @@ fn record<T, E>(
 fn record_upgrade<T, E>(
     missing: &mut Vec<(&'static str, String)>,
     operation: &'static str,
+    _method: &'static str,
     result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
 ) {
     if let Err(error) = result {

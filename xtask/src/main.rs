@@ -57,8 +57,9 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<xtask::api_diff::FailOn>,
     },
-    /// Generate, build and conformance-test a workspace for every spec of a corpus; write the
-    /// results to docs/corpus.md and each spec's allowed differences to docs/corpus/.
+    /// Generate, build and conformance-test a workspace for every document of
+    /// fixtures/producers and every spec of a corpus; write the results to docs/corpus.md and
+    /// each spec's allowed differences to docs/corpus/.
     Corpus {
         /// The corpus [default: $REFACTOR_SPEC_CORPUS, else ../shared/specs].
         dir: Option<PathBuf>,
@@ -151,21 +152,28 @@ fn run(command: Command) -> anyhow::Result<()> {
             let dir = dir.unwrap_or_else(|| corpus::default_corpus_dir(&workspace.root));
             let specs = corpus::corpus_specs(&dir)?;
             let overlays = workspace.root.join("corpus-overlays");
-            let results = corpus::run_corpus(
-                &specs,
-                &overlays,
-                &workspace.root.join("target/corpus"),
-                &corpus::Excuses {
+            let runner = corpus::Runner {
+                scratch: workspace.root.join("target/corpus"),
+                excuses: corpus::Excuses {
                     dir: workspace.root.join("docs/corpus"),
                     check,
                 },
-            )?;
-            let page = corpus::render_markdown(&results, "cargo xtask corpus");
+            };
             if dir.is_file() {
                 // One spec: report, and leave the corpus page alone.
-                println!("{page}");
+                let results = runner.run_corpus(&specs, &overlays)?;
+                println!(
+                    "{}",
+                    corpus::render_markdown(&[], &results, "cargo xtask corpus")
+                );
                 return Ok(());
             }
+            let producers = corpus::producers(&workspace.root)?;
+            let producer_results = runner.run_producers(&producers)?;
+            let results = runner.run_corpus(&specs, &overlays)?;
+            let page = corpus::render_markdown(&producer_results, &results, "cargo xtask corpus");
+            let results: Vec<corpus::CorpusResult> =
+                producer_results.into_iter().chain(results).collect();
             let file = OutputFile {
                 path: "docs/corpus.md".into(),
                 contents: page,

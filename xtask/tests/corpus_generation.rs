@@ -52,3 +52,31 @@ fn corpus_specs_generate_as_recorded() {
         );
     }
 }
+
+/// The framework-written documents are in the project, so this one never skips.
+#[test]
+fn producer_documents_generate_as_recorded() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let page = std::fs::read_to_string(root.join("docs/corpus.md")).expect("docs/corpus.md exists");
+    let scratch = std::env::temp_dir().join(format!("producer-generation-{}", std::process::id()));
+    for producer in xtask::corpus::producers(&root).expect("the producers list") {
+        let label = format!("{}/openapi.json", producer.folder);
+        let row = format!("| `{label}` | {} | yes |", producer.framework);
+        assert!(
+            page.contains(&row),
+            "docs/corpus.md has no row {row:?} (generated, with the README's versions)"
+        );
+        let standalone = Standalone {
+            input: SpecInput {
+                spec: producer.spec.clone(),
+                label: label.clone(),
+                overlay: None,
+            },
+            out: scratch.join(&producer.folder),
+            name: Some("producer".to_owned()),
+        };
+        if let Err(error) = standalone.generate_with_warnings() {
+            panic!("{label} does not generate: {error:#}");
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Hostile specs against the generator binary: broken YAML, a dangling `$ref`, a `$ref` cycle,
-//! duplicate operation ids, Swagger 2.0, an unknown `openapi` version, aliases of aliases,
-//! nesting far too deep, and a 50 MB document. Each ends in a located error or in output, never a panic or a
+//! duplicate operation ids, Swagger 2.0, an unknown `openapi` version, schemas typify or
+//! progenitor reject, a type without values, a pattern no example is found for, aliases of
+//! aliases, nesting far too deep, and a 50 MB document. Each ends in a located error or in output, never a panic or a
 //! hang; and a failing run leaves the generated tree byte for byte as it was. (Recursive
 //! schemas are a fixture, `fixtures/specs/recursive.yaml`, compiled and conformance-tested.)
 
@@ -177,6 +178,51 @@ fn an_unknown_openapi_version_is_refused() {
         &hostile("unknown-version.yaml"),
         "unknown-version.yaml:1: at /openapi",
         "\"4.0.0\" is not supported",
+    );
+}
+
+#[test]
+fn a_schema_typify_rejects_is_named_where_it_is() {
+    assert_refused(
+        &hostile("default-typify-rejects.yaml"),
+        "default-typify-rejects.yaml:32: at /components/schemas/Task/properties/level: `schema`",
+        "typify cannot convert this schema: type error value does not conform",
+    );
+}
+
+#[test]
+fn a_hoisted_schema_typify_rejects_is_named_where_the_source_has_it() {
+    assert_refused(
+        &hostile("hoisted-default-typify-rejects.yaml"),
+        "hoisted-default-typify-rejects.yaml:13: at /paths/~1tasks/get/parameters/0/schema",
+        "typify cannot convert this schema",
+    );
+}
+
+#[test]
+fn a_parameter_progenitor_rejects_is_named_where_it_is() {
+    assert_refused(
+        &hostile("parameter-progenitor-rejects.yaml"),
+        "parameter-progenitor-rejects.yaml:14: at /paths/~1tasks/get/parameters/1: `parameter`",
+        "progenitor cannot generate this parameter: unexpected or unhandled format",
+    );
+}
+
+#[test]
+fn a_type_without_values_is_refused_where_its_schema_is() {
+    assert_refused(
+        &hostile("uninhabited-type.yaml"),
+        "uninhabited-type.yaml:22: at /components/schemas/Reading/properties/value",
+        "an enum without variants that no value decodes into",
+    );
+}
+
+#[test]
+fn a_pattern_no_example_is_found_for_is_refused_with_what_to_do() {
+    assert_refused(
+        &hostile("pattern-without-example.yaml"),
+        "pattern-without-example.yaml:8: at /paths/~1tasks~1{code}/get",
+        "found no string matching \"^(?=x)y$\"; give it an `example`",
     );
 }
 

@@ -52,7 +52,11 @@ pub fn snapshot_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default()
         );
-        let Loaded { document, warnings } = load_normalized(&SpecInput {
+        let Loaded {
+            document,
+            warnings,
+            source,
+        } = load_normalized(&SpecInput {
             spec,
             label: label.clone(),
             overlay: None,
@@ -65,6 +69,7 @@ pub fn snapshot_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
             api_trait: format!("{}Api", name.to_pascal_case()),
         };
         let sources = generate_sources(&document, &names, &label)
+            .map_err(|error| source.locate(error))
             .with_context(|| format!("fixture {name}"))?;
         let dir = format!("snapshots/{name}");
         let file = |leaf: &str, contents: String| OutputFile {

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use refactor_openapi::normalize::Origins;
 use refactor_openapi::overlay::apply_overlay;
 use refactor_openapi::{SourceDocument, SpecError, normalize};
 
@@ -86,6 +87,7 @@ impl Workspace {
         let loaded = load_normalized(&self.spec_input())?;
         print_warnings(&loaded.warnings);
         let sources = generate_sources(&loaded.document, &Self::crate_names(), Self::SPEC)
+            .map_err(|error| loaded.source.locate(error))
             .with_context(|| format!("failed to generate code from {}", Self::SPEC))?;
         Ok(Self::output_files(&sources))
     }
@@ -124,6 +126,58 @@ pub struct Loaded {
     pub document: serde_json::Value,
     /// One line per degraded construct: `warning: FILE:LINE: at POINTER: ...`.
     pub warnings: Vec<String>,
+    /// Where the document came from, to locate errors found while generating from it.
+    pub source: Source,
+}
+
+/// The source of a normalized document: its file, and where its invented components came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    document: SourceDocument,
+    label: String,
+    origins: Origins,
+}
+
+impl Source {
+    /// `error` with the file and line of its pointer when it is a [`SpecError`] about a place
+    /// in the normalized document (a schema typify could not convert, say); anything else as is.
+    pub fn locate(&self, error: anyhow::Error) -> anyhow::Error {
+        let error = match error.downcast::<SpecError>() {
+            Ok(error) => error,
+            Err(other) => return other,
+        };
+        let Some(problem) = error.problem().cloned() else {
+            return error.into();
+        };
+        let source_pointer = self.origins.source_pointer(&problem.pointer);
+        // The nearest enclosing node the source has (normalization may have added the rest).
+        let mut candidates = vec![source_pointer.as_str().to_owned()];
+        let mut text = source_pointer.as_str();
+        while let Some((parent, _)) = text.rsplit_once('/') {
+            candidates.push(parent.to_owned());
+            text = parent;
+        }
+        let lines = self
+            .document
+            .lines_of(candidates.iter().map(String::as_str));
+        let line = candidates
+            .iter()
+            .find_map(|pointer| lines.get(pointer).copied());
+        let problem = refactor_openapi::Problem {
+            pointer: if source_pointer == problem.pointer {
+                problem.pointer
+            } else {
+                source_pointer
+            },
+            ..problem
+        };
+        SpecError::Unsupported {
+            path: Some(PathBuf::from(&self.label)),
+            line,
+            problem,
+        }
+        .into()
+    }
 }
 
 /// Loads the spec and applies its overlay: the document as the team means it, before
@@ -162,5 +216,10 @@ pub fn load_normalized(input: &SpecInput) -> anyhow::Result<Loaded> {
     Ok(Loaded {
         document: normalized.document,
         warnings,
+        source: Source {
+            document: source,
+            label: label.to_owned(),
+            origins: normalized.origins,
+        },
     })
 }

@@ -182,3 +182,41 @@ pub async fn probe_client(
     }
     results
 }
+
+/// Adds the operations and components of `extra` (an OpenAPI document) to `document`: how the
+/// harness adds the documentation of the operations a dispatcher serves to the trait's document.
+pub fn merge_documents(document: &mut ::serde_json::Value, extra: &::serde_json::Value) {
+    use ::serde_json::{Map, Value};
+    let mut merge = |pointer: &str, key: &str| {
+        let Some(Value::Object(additions)) = extra.pointer(pointer) else {
+            return;
+        };
+        let mut target = &mut *document;
+        for part in pointer.trim_start_matches('/').split('/') {
+            let Some(object) = target.as_object_mut() else {
+                return;
+            };
+            target = object
+                .entry(part)
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
+        let Some(target) = target.as_object_mut() else {
+            return;
+        };
+        for (name, addition) in additions {
+            match (target.get_mut(name), addition) {
+                // A path item: its methods are added beside the ones already there.
+                (Some(Value::Object(existing)), Value::Object(methods)) if key == "paths" => {
+                    existing.extend(methods.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                (Some(_), _) => {}
+                (None, addition) => {
+                    target.insert(name.clone(), addition.clone());
+                }
+            }
+        }
+    };
+    merge("/paths", "paths");
+    merge("/components/schemas", "schemas");
+    merge("/components/responses", "responses");
+}

@@ -1,33 +1,74 @@
-//! A small valid instance of a schema: what a conformance test sends for each parameter and
-//! body (so every client call reaches its endpoint instead of failing to parse), and what a
-//! probe server answers with (so a client's decoding of each documented response is tested).
+//! A small valid instance of a schema: what the generated conformance test sends for each
+//! parameter and body (so every client call reaches its endpoint instead of failing to parse),
+//! and what a probe server answers with (so a client's decoding of each documented response is
+//! tested).
+//!
+//! The spec's own `example` or `default` is taken when it fits what the generated types check
+//! (a constrained string's `pattern` and lengths); otherwise a value is made from the schema.
 
 use serde_json::{Map, Value, json};
 
+use crate::patterns;
 use crate::resolve;
 
 /// How deep to follow nested required objects before giving up on a recursive schema.
 const MAX_DEPTH: usize = 16;
 
+/// No string was found for a `pattern` (and length bounds) of the schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoExample {
+    /// The pattern.
+    pub pattern: String,
+}
+
 /// A small instance of `schema`, with `$ref`s resolved against `document`.
-pub fn example_instance(document: &Value, schema: &Value) -> Value {
+pub fn example_instance(document: &Value, schema: &Value) -> Result<Value, NoExample> {
     instance(document, schema, 0)
 }
 
-fn instance(document: &Value, schema: &Value, depth: usize) -> Value {
+/// Whether `value` passes the checks the generated type of `schema` makes when decoding it: a
+/// string's `pattern` and lengths (typify's newtypes check those, not numeric bounds).
+pub fn fits(document: &Value, schema: &Value, value: &Value) -> bool {
+    let schema = resolve::through_aliases(document, schema);
+    let (Some(object), Some(text)) = (schema.as_object(), value.as_str()) else {
+        return true;
+    };
+    let length = text.chars().count() as u64;
+    let (min, max) = length_bounds(object);
+    let pattern_ok = match object.get("pattern").and_then(Value::as_str) {
+        Some(pattern) => regress::Regex::new(pattern).is_ok_and(|regex| regex.find(text).is_some()),
+        None => true,
+    };
+    pattern_ok && (min..=max).contains(&length)
+}
+
+fn length_bounds(object: &Map<String, Value>) -> (u64, u64) {
+    (
+        object.get("minLength").and_then(Value::as_u64).unwrap_or(0),
+        object
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .unwrap_or(u64::MAX),
+    )
+}
+
+fn instance(document: &Value, schema: &Value, depth: usize) -> Result<Value, NoExample> {
     let Some(object) = schema.as_object() else {
-        return Value::Null;
+        return Ok(Value::Null);
     };
     if depth > MAX_DEPTH {
-        return Value::Null;
+        return Ok(Value::Null);
     }
     if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
         let target = resolve::target(document, reference).unwrap_or(&Value::Null);
         return instance(document, target, depth + 1);
     }
     for key in ["example", "default"] {
-        if let Some(value) = object.get(key).filter(|v| !v.is_null()) {
-            return value.clone();
+        if let Some(value) = object
+            .get(key)
+            .filter(|v| !v.is_null() && fits(document, schema, v))
+        {
+            return Ok(value.clone());
         }
     }
     if let Some(first) = object
@@ -35,7 +76,7 @@ fn instance(document: &Value, schema: &Value, depth: usize) -> Value {
         .and_then(Value::as_array)
         .and_then(|values| values.first())
     {
-        return first.clone();
+        return Ok(first.clone());
     }
     for keyword in ["oneOf", "anyOf"] {
         if let Some(first) = object
@@ -49,17 +90,17 @@ fn instance(document: &Value, schema: &Value, depth: usize) -> Value {
     if let Some(Value::Array(parts)) = object.get("allOf") {
         let mut merged = Map::new();
         for part in parts {
-            match instance(document, part, depth + 1) {
+            match instance(document, part, depth + 1)? {
                 Value::Object(fields) => merged.extend(fields),
-                other if parts.len() == 1 => return other,
+                other if parts.len() == 1 => return Ok(other),
                 _ => {}
             }
         }
-        merge_object_keywords(document, object, &mut merged, depth);
-        return Value::Object(merged);
+        merge_object_keywords(document, object, &mut merged, depth)?;
+        return Ok(Value::Object(merged));
     }
-    match object.get("type").and_then(Value::as_str) {
-        Some("string") => string_instance(object),
+    Ok(match object.get("type").and_then(Value::as_str) {
+        Some("string") => string_instance(object)?,
         Some("integer") => number_instance(object, true),
         Some("number") => number_instance(object, false),
         Some("boolean") => Value::Bool(false),
@@ -69,22 +110,22 @@ fn instance(document: &Value, schema: &Value, depth: usize) -> Value {
                 document,
                 object.get("items").unwrap_or(&Value::Null),
                 depth + 1,
-            );
+            )?;
             Value::Array((0..count).map(|_| item.clone()).collect())
         }
         Some("object") => {
             let mut fields = Map::new();
-            merge_object_keywords(document, object, &mut fields, depth);
+            merge_object_keywords(document, object, &mut fields, depth)?;
             Value::Object(fields)
         }
         _ if object.contains_key("properties") => {
             let mut fields = Map::new();
-            merge_object_keywords(document, object, &mut fields, depth);
+            merge_object_keywords(document, object, &mut fields, depth)?;
             Value::Object(fields)
         }
         _ if object.get("nullable") == Some(&Value::Bool(true)) => Value::Null,
         _ => json!({}),
-    }
+    })
 }
 
 /// Adds the required properties of an object schema.
@@ -93,9 +134,9 @@ fn merge_object_keywords(
     object: &Map<String, Value>,
     fields: &mut Map<String, Value>,
     depth: usize,
-) {
+) -> Result<(), NoExample> {
     let Some(properties) = object.get("properties").and_then(Value::as_object) else {
-        return;
+        return Ok(());
     };
     let required = object
         .get("required")
@@ -104,12 +145,13 @@ fn merge_object_keywords(
         .unwrap_or_default();
     for name in required.iter().filter_map(Value::as_str) {
         if let Some(property) = properties.get(name) {
-            fields.insert(name.to_owned(), instance(document, property, depth + 1));
+            fields.insert(name.to_owned(), instance(document, property, depth + 1)?);
         }
     }
+    Ok(())
 }
 
-fn string_instance(object: &Map<String, Value>) -> Value {
+fn string_instance(object: &Map<String, Value>) -> Result<Value, NoExample> {
     let text = match object
         .get("format")
         .and_then(Value::as_str)
@@ -125,7 +167,9 @@ fn string_instance(object: &Map<String, Value>) -> Value {
         "email" => "someone@example.com".to_owned(),
         "hostname" => "localhost".to_owned(),
         _ => match object.get("pattern").and_then(Value::as_str) {
-            Some(pattern) => matching_string(pattern, object),
+            Some(pattern) => matching_string(pattern, object).ok_or_else(|| NoExample {
+                pattern: pattern.to_owned(),
+            })?,
             None => {
                 let length = object
                     .get("minLength")
@@ -136,10 +180,11 @@ fn string_instance(object: &Map<String, Value>) -> Value {
             }
         },
     };
-    Value::String(text)
+    Ok(Value::String(text))
 }
 
-/// Strings that match many real-world patterns (names, slugs, codes, versions, hashes).
+/// Strings that match many real-world patterns (names, slugs, codes, versions, hashes), for
+/// patterns [`patterns::matching_string`] cannot walk (look-arounds, back-references).
 const PATTERN_CANDIDATES: &[&str] = &[
     "x",
     "abc",
@@ -174,24 +219,21 @@ const PATTERN_CANDIDATES: &[&str] = &[
     "+1",
 ];
 
-/// The first candidate matching `pattern` (ECMA-262, as typify checks it) and the schema's
-/// length bounds; `x` when none does.
-fn matching_string(pattern: &str, object: &Map<String, Value>) -> String {
-    let Ok(regex) = regress::Regex::new(pattern) else {
-        return "x".to_owned();
-    };
-    let min = object.get("minLength").and_then(Value::as_u64).unwrap_or(0);
-    let max = object
-        .get("maxLength")
-        .and_then(Value::as_u64)
-        .unwrap_or(u64::MAX);
+/// A string matching `pattern` (ECMA-262, as typify checks it) and the schema's length bounds:
+/// one made from the pattern, else the first candidate that matches.
+fn matching_string(pattern: &str, object: &Map<String, Value>) -> Option<String> {
+    let (min, max) = length_bounds(object);
+    if let Some(text) = patterns::matching_string(pattern, min, max) {
+        return Some(text);
+    }
+    let regex = regress::Regex::new(pattern).ok()?;
     PATTERN_CANDIDATES
         .iter()
         .find(|candidate| {
             let length = candidate.chars().count() as u64;
             (min..=max).contains(&length) && regex.find(candidate).is_some()
         })
-        .map_or_else(|| "x".to_owned(), |candidate| (*candidate).to_owned())
+        .map(|candidate| (*candidate).to_owned())
 }
 
 fn number_instance(object: &Map<String, Value>, integer: bool) -> Value {
@@ -229,7 +271,8 @@ mod tests {
                 "name": {"type": "string"}
             }
         }}}});
-        let pet = example_instance(&document, &json!({"$ref": "#/components/schemas/Pet"}));
+        let pet = example_instance(&document, &json!({"$ref": "#/components/schemas/Pet"}))
+            .expect("an example");
         assert_eq!(
             pet,
             json!({"id": "00000000-0000-0000-0000-000000000000", "born": "2000-01-01", "kind": "cat"})
@@ -240,21 +283,21 @@ mod tests {
     fn patterned_strings_get_a_matching_example() {
         let name =
             json!({"type": "string", "pattern": "^[a-z][a-z0-9-]*[a-zA-Z0-9]$", "maxLength": 63});
-        assert_eq!(example_instance(&Value::Null, &name), json!("abc"));
+        assert_eq!(example_instance(&Value::Null, &name), Ok(json!("aa")));
     }
 
     #[test]
     fn numbers_respect_their_bounds() {
         assert_eq!(
             example_instance(&Value::Null, &json!({"type": "integer", "minimum": 5})),
-            json!(5)
+            Ok(json!(5))
         );
         assert_eq!(
             example_instance(
                 &Value::Null,
                 &json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})
             ),
-            json!(1)
+            Ok(json!(1))
         );
     }
 
@@ -264,6 +307,23 @@ mod tests {
             "type": "object", "required": ["next"], "properties": {"next": {"$ref": "#/components/schemas/Node"}}
         }}}});
         let node = example_instance(&document, &json!({"$ref": "#/components/schemas/Node"}));
-        assert!(node.is_object());
+        assert!(node.is_ok_and(|node| node.is_object()));
+    }
+
+    #[test]
+    fn an_example_that_misses_the_pattern_is_not_used() {
+        let code = json!({"type": "string", "pattern": "^[A-Z]{2}$", "example": "abc"});
+        assert_eq!(example_instance(&Value::Null, &code), Ok(json!("AA")));
+    }
+
+    #[test]
+    fn a_pattern_no_string_is_found_for_is_reported() {
+        let impossible = json!({"type": "string", "pattern": "^(?=a)b$"});
+        assert_eq!(
+            example_instance(&Value::Null, &impossible),
+            Err(NoExample {
+                pattern: "^(?=a)b$".to_owned()
+            })
+        );
     }
 }

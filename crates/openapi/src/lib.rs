@@ -12,9 +12,11 @@ pub mod load;
 pub mod naming;
 pub mod normalize;
 pub mod overlay;
+pub mod patterns;
 pub mod pointer;
 pub mod presence;
 pub mod resolve;
+pub mod routes;
 pub mod security;
 pub mod status;
 

@@ -1,6 +1,7 @@
 //! Normalizing a normalized document changes nothing: the invariant the `normalize_spec` fuzz
 //! target checks on arbitrary input, checked here on every spec the project knows: the seed,
-//! the fixtures, the hostile specs and the public corpus (`$REFACTOR_SPEC_CORPUS`, else
+//! the fixtures, the hostile specs, the documents real frameworks wrote (`fixtures/producers`)
+//! and the public corpus (`$REFACTOR_SPEC_CORPUS`, else
 //! `../shared/specs`, read in place when present).
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,13 @@ fn normalizing_twice_is_normalizing_once() {
         corpus,
     ] {
         specs.extend(specs_in(&dir));
+    }
+    for producer in ["fastapi", "litestar", "django-ninja", "nestjs", "utoipa"] {
+        specs.push(
+            root.join("fixtures/producers")
+                .join(producer)
+                .join("openapi.json"),
+        );
     }
     let mut normalized_count = 0;
     for spec in &specs {

@@ -306,6 +306,18 @@ impl<Shape: ErrorBodyShape> ApiErrorOf<Shape> {
         Self::new(::dropshot::ErrorStatusCode::SERVICE_UNAVAILABLE, message)
     }
 
+    /// The same error sent as it is (status, message, body) under this error type: how a
+    /// dispatcher returns an error of an operation whose error body is another.
+    pub fn from_other<Other>(other: ApiErrorOf<Other>) -> Self {
+        Self {
+            status: other.status,
+            message: other.message,
+            internal_message: other.internal_message,
+            body: other.body,
+            shape: ::std::marker::PhantomData,
+        }
+    }
+
     /// Adds detail for the server's log that the client never sees.
     pub fn with_internal_message(
         mut self,
@@ -685,6 +697,22 @@ pub fn described_operations() -> ::std::vec::Vec<DescribedOperation> {
         request_body_required : ::std::option::Option::None, responses :
         ListRunGoldLabelsResponse::described_responses(), }
     ]
+}
+
+/// dropshot endpoints that document the operations a dispatcher serves: their routes
+/// cannot stand beside the dispatcher's in one router, so the trait's description cannot
+/// hold them; each has the trait method's signature and is never served.
+#[doc(hidden)]
+pub mod dispatched_documentation {
+    /// One description per dispatched operation.
+    pub fn descriptions() -> ::std::result::Result<
+        ::std::vec::Vec<::dropshot::ApiDescription<()>>,
+        ::dropshot::ApiDescriptionRegisterError,
+    > {
+        #[allow(unused_mut)]
+        let mut descriptions = ::std::vec::Vec::new();
+        Ok(descriptions)
+    }
 }
 
 /// re-factor API Reference (version 1.0.0): the server side.

@@ -298,6 +298,18 @@ impl<Shape: ErrorBodyShape> ApiErrorOf<Shape> {
         Self::new(::dropshot::ErrorStatusCode::SERVICE_UNAVAILABLE, message)
     }
 
+    /// The same error sent as it is (status, message, body) under this error type: how a
+    /// dispatcher returns an error of an operation whose error body is another.
+    pub fn from_other<Other>(other: ApiErrorOf<Other>) -> Self {
+        Self {
+            status: other.status,
+            message: other.message,
+            internal_message: other.internal_message,
+            body: other.body,
+            shape: ::std::marker::PhantomData,
+        }
+    }
+
     /// Adds detail for the server's log that the client never sees.
     pub fn with_internal_message(
         mut self,

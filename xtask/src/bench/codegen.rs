@@ -3,11 +3,12 @@
 //! build on the seed.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context as _, ensure};
+use refactor_codegen::workspace::Workspace;
 
 use super::{Check, Plan, release_binary, spread};
 
@@ -38,23 +39,41 @@ pub(super) fn codegen_section(
         measured: format!("{:.1} ms", seed.1),
         met: seed.1 <= 15.0,
     });
-    let (dev, release) = dev_beside_release(root, seed_runs)?;
+    let peer = std::env::var_os("REFACTOR_BENCH_OPENAPI_TO_RUST").map(PathBuf::from);
+    let side_by_side = dev_beside_release(root, seed_runs, peer.as_deref())?;
     let _ = writeln!(
         text,
         "| `spec/openapi.yaml`, dev build (`cargo xtask codegen`'s binary) | <= 1.2x release | {seed_runs} | {} |",
-        ms_row(dev)
+        ms_row(side_by_side.dev)
     );
     let _ = writeln!(
         text,
         "| `spec/openapi.yaml`, release build, alternating with the dev runs | | {seed_runs} | {} |",
-        ms_row(release)
+        ms_row(side_by_side.release)
     );
-    let ratio = dev.1 / release.1;
+    if let Some(peer) = side_by_side.peer {
+        let _ = writeln!(
+            text,
+            "| `spec/openapi.yaml`, openapi-to-rust 0.23 (`generate --output-dir`), alternating | | {seed_runs} | {} |",
+            ms_row(peer)
+        );
+    }
+    let ratio = side_by_side.dev.1 / side_by_side.release.1;
     checks.push(Check {
         target: "codegen of the seed, dev build, <= 1.2x the release build (openapi-to-rust's CLI measured 1.18x)".into(),
-        measured: format!("{:.1} ms vs {:.1} ms: {ratio:.2}x", dev.1, release.1),
+        measured: format!(
+            "{:.1} ms vs {:.1} ms: {ratio:.2}x",
+            side_by_side.dev.1, side_by_side.release.1
+        ),
         met: ratio <= 1.2,
     });
+    if let Some(peer) = side_by_side.peer {
+        checks.push(Check {
+            target: "codegen of the seed, dev build, no slower than openapi-to-rust's CLI".into(),
+            measured: format!("{:.1} ms vs {:.1} ms", side_by_side.dev.1, peer.1),
+            met: side_by_side.dev.1 <= peer.1,
+        });
+    }
     let nexus = corpus.join("progenitor-nexus.json");
     if nexus.is_file() {
         let out = std::env::temp_dir().join(format!("bench-nexus-{}", std::process::id()));
@@ -98,19 +117,44 @@ pub(super) fn codegen_section(
 /// min, median and max of a timing, in milliseconds.
 type Spread = (f64, f64, f64);
 
-/// The dev and the release generator on the seed, run alternately so both see the same machine.
-fn dev_beside_release(root: &Path, runs: usize) -> anyhow::Result<(Spread, Spread)> {
+/// The seed's codegen by the dev build, the release build and (when given) openapi-to-rust.
+struct SideBySide {
+    dev: Spread,
+    release: Spread,
+    peer: Option<Spread>,
+}
+
+/// The dev and the release generator (and the peer's CLI, when given) on the seed, run
+/// alternately so all see the same machine.
+fn dev_beside_release(root: &Path, runs: usize, peer: Option<&Path>) -> anyhow::Result<SideBySide> {
     super::cargo(root, &["build", "-p", "xtask"])?;
     let dev = super::target_dir(root).join("debug/xtask");
     let release = release_binary(root, "xtask");
     let args = ["codegen", "--check"];
+    let peer_out =
+        std::env::temp_dir().join(format!("bench-openapi-to-rust-{}", std::process::id()));
+    let peer_out_text = peer_out.display().to_string();
+    let peer_args = [
+        "generate",
+        Workspace::SPEC,
+        "--output-dir",
+        peer_out_text.as_str(),
+    ];
     time_command(&dev, &args, root, 1)?;
-    let (mut dev_times, mut release_times) = (Vec::new(), Vec::new());
+    let (mut dev_times, mut release_times, mut peer_times) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         dev_times.push(time_command(&dev, &args, root, 1)?.1);
         release_times.push(time_command(&release, &args, root, 1)?.1);
+        if let Some(peer) = peer {
+            peer_times.push(time_command(peer, &peer_args, root, 1)?.1);
+        }
     }
-    Ok((spread(&dev_times), spread(&release_times)))
+    let _ = std::fs::remove_dir_all(&peer_out);
+    Ok(SideBySide {
+        dev: spread(&dev_times),
+        release: spread(&release_times),
+        peer: peer.map(|_| spread(&peer_times)),
+    })
 }
 
 fn ms_row((min, median, max): Spread) -> String {

@@ -5,7 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-pub use refactor_openapi::examples::example_instance;
+pub use refactor_openapi::examples::{NoExample, example_instance, fits};
 
 /// `value` as a `serde_json::json!` expression.
 pub fn json_macro(value: &Value) -> TokenStream {

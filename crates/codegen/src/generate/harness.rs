@@ -13,16 +13,16 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use refactor_openapi::resolve;
+use refactor_openapi::{Pointer, SpecError, resolve};
 use serde_json::Value;
 
 use super::CrateNames;
+use super::examples::{NoExample, example_instance, fits};
+use super::server_api::model::{Operation, Parameter, RequestBody};
+use super::server_api::{EndpointArgument, EndpointSignature};
 
 /// The harness runtime's source.
 const RUNTIME: &str = include_str!("../../../conformance-runtime/src/runtime.rs");
-use super::examples::example_instance;
-use super::server_api::model::{Operation, Parameter, RequestBody};
-use super::server_api::{EndpointArgument, EndpointSignature};
 
 /// Generates the harness module for `operations` (with their `signatures`, in the same order).
 pub fn generate_harness(
@@ -54,7 +54,8 @@ pub fn generate_harness(
         } else {
             quote! { record }
         };
-        quote! { #recorder(&mut missing, #operation_id, #call.await); }
+        let method = &operation.method_name;
+        quote! { #recorder(&mut missing, #operation_id, #method, #call.await); }
     });
     let probe_arms = operations
         .iter()
@@ -93,9 +94,19 @@ pub fn generate_harness(
             let version = ::dropshot::semver::Version::parse(&::refactor_openapi::compare::semver_text(&text("/info/version")))
                 .expect("semver_text always yields a semantic version");
             let description = #server::#module::stub_api_description().expect("the trait describes itself");
-            let mut openapi = description.openapi(text("/info/title"), version);
+            let mut openapi = description.openapi(text("/info/title"), version.clone());
             openapi.description(text("/info/description"));
-            openapi.json().expect("dropshot renders its document")
+            let mut document = openapi.json().expect("dropshot renders its document");
+            // The operations a dispatcher serves are documented one by one (see the server-api
+            // crate's `dispatched_documentation`).
+            for description in #server::dispatched_documentation::descriptions().expect("each documents itself") {
+                let extra = description
+                    .openapi(text("/info/title"), version.clone())
+                    .json()
+                    .expect("dropshot renders its document");
+                merge_documents(&mut document, &extra);
+            }
+            document
         }
 
         /// Serves the stub on an ephemeral loopback port.
@@ -148,12 +159,21 @@ pub fn generate_harness(
                 .and(::refactor_openapi::compare::compare_client(spec, &outcomes))
         }
 
-        fn record<T, E>(
+        /// A call reached its endpoint when the stub answered its 501 (and, when the body carries
+        /// the stub's message, it names the operation's method: a dispatcher chose right).
+        fn record<T, E: ::std::fmt::Debug>(
             missing: &mut Vec<(&'static str, String)>,
             operation: &'static str,
+            method: &'static str,
             result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
         ) {
             match result {
+                Err(::progenitor_client::Error::ErrorResponse(body)) if body.status().as_u16() == 501 => {
+                    let text = format!("{:?}", body.into_inner());
+                    if text.contains("is not implemented by the conformance stub") && !text.contains(&format!("`{method}`")) {
+                        missing.push((operation, format!("reached another operation: {text}")));
+                    }
+                }
                 Err(error) if error.status().map(|s| s.as_u16()) == Some(501) => {}
                 Err(error) => missing.push((operation, describe(&error))),
                 Ok(_) => missing.push((operation, "succeeded; the stub answers 501".to_owned())),
@@ -165,6 +185,7 @@ pub fn generate_harness(
         fn record_upgrade<T, E>(
             missing: &mut Vec<(&'static str, String)>,
             operation: &'static str,
+            _method: &'static str,
             result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
         ) {
             if let Err(error) = result {
@@ -250,23 +271,43 @@ fn client_call(document: &Value, operation: &Operation) -> anyhow::Result<TokenS
             .find(&format!("{{{}}}", p.name))
             .unwrap_or(usize::MAX)
     });
+    let no_example = |what: String| {
+        move |NoExample { pattern }| {
+            let pointer = Pointer::root()
+                .key("paths")
+                .key(&operation.path)
+                .key(&operation.http_method.to_lowercase());
+            SpecError::unsupported(
+                &pointer,
+                "pattern",
+                format!(
+                    "the conformance harness needs an example of {what} and found no string \
+                     matching {pattern:?}; give it an `example` in spec/overlay.yaml"
+                ),
+            )
+        }
+    };
     for param in path_params {
-        arguments.push(argument(document, param, true));
+        arguments.push(
+            argument(document, param, true)
+                .map_err(no_example(format!("parameter `{}`", param.name)))?,
+        );
     }
     for params in [&operation.query_params, &operation.header_params] {
         let mut sorted: Vec<&Parameter> = params.iter().collect();
         sorted.sort_by(|a, b| a.name.cmp(&b.name));
         for param in sorted {
-            arguments.push(argument(document, param, param.required));
+            arguments.push(
+                argument(document, param, param.required)
+                    .map_err(no_example(format!("parameter `{}`", param.name)))?,
+            );
         }
     }
     match &operation.request_body {
         Some(RequestBody::Json(schema) | RequestBody::Form(schema)) => {
-            arguments.push(value_argument(
-                document,
-                schema,
-                example_instance(document, schema),
-            ));
+            let example = example_instance(document, schema)
+                .map_err(no_example("the request body".to_owned()))?;
+            arguments.push(value_argument(document, schema, example));
         }
         Some(RequestBody::Bytes) => arguments.push(quote! { ::std::vec::Vec::<u8>::new() }),
         Some(RequestBody::Text) => arguments.push(quote! { ::std::string::String::new() }),
@@ -277,15 +318,15 @@ fn client_call(document: &Value, operation: &Operation) -> anyhow::Result<TokenS
 
 /// An argument expression of the form progenitor's method takes for `schema`: by value for
 /// scalars and simple enums, `&str` for plain strings, a reference otherwise; `None` when optional.
-fn argument(document: &Value, param: &Parameter, required: bool) -> TokenStream {
+fn argument(document: &Value, param: &Parameter, required: bool) -> Result<TokenStream, NoExample> {
     if !required {
-        return quote! { None };
+        return Ok(quote! { None });
     }
-    let example = param
-        .example
-        .clone()
-        .unwrap_or_else(|| example_instance(document, &param.schema));
-    value_argument(document, &param.schema, example)
+    let example = match &param.example {
+        Some(example) if fits(document, &param.schema, example) => example.clone(),
+        _ => example_instance(document, &param.schema)?,
+    };
+    Ok(value_argument(document, &param.schema, example))
 }
 
 fn value_argument(document: &Value, schema: &Value, example: Value) -> TokenStream {

@@ -5,17 +5,22 @@
 //! the same normalized document, so they cannot disagree about it.
 
 pub mod client;
+pub mod constrained_strings;
 pub mod examples;
+mod failures;
 pub mod format;
 pub mod harness;
 pub mod presence;
 pub mod server_api;
 pub mod timestamps;
+pub mod type_index;
 pub mod types;
+pub mod typify_input;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use anyhow::{Context as _, anyhow};
+use refactor_openapi::SpecError;
 use serde_json::Value;
 
 use self::format::{FileHeader, render};
@@ -52,15 +57,13 @@ pub fn generate_sources(
     names: &CrateNames,
     spec_label: &str,
 ) -> anyhow::Result<GeneratedSources> {
-    let spec: openapiv3::OpenAPI = serde_json::from_value(document.clone()).map_err(|error| {
-        anyhow!("the normalized document is not OpenAPI 3.0 as openapiv3 reads it: {error}")
-    })?;
-    // typify reads a copy that tells nullable properties apart (see `presence`).
-    let marked: openapiv3::OpenAPI = serde_json::from_value(presence::marked_for_typify(document)?)
-        .map_err(|error| anyhow!("the marked document is not OpenAPI 3.0: {error}"))?;
-    let types = types::generate_types(&marked).context("failed to generate the types crate")?;
-    let client = client::generate_client(&spec, &names.types_path, &types.named_types)
-        .context("failed to generate the client crate")?;
+    let input = typify_input::typify_input(document);
+    // The types come from a copy that tells nullable properties apart (see `presence`).
+    let marked = presence::marked_for_typify(&input)?;
+    let types = types::generate_types(&marked)
+        .map_err(|error| in_stage(error, "failed to generate the types crate"))?;
+    let client = client::generate_client(&input, &names.types_path, &types.named_types)
+        .map_err(|error| in_stage(error, "failed to generate the client crate"))?;
     let server_api = server_api::generate_server_api(document, names)
         .context("failed to generate the server-api crate")?;
     let harness_tokens = harness::generate_harness(
@@ -69,7 +72,7 @@ pub fn generate_sources(
         &server_api.operations,
         &server_api.signatures,
     )
-    .context("failed to generate the conformance harness")?;
+    .map_err(|error| in_stage(error, "failed to generate the conformance harness"))?;
     let mut types_source = render(
         types.tokens,
         &FileHeader {
@@ -102,6 +105,16 @@ pub fn generate_sources(
             },
         )?,
     })
+}
+
+/// `error` with the stage it happened in, unless it is a located [`SpecError`]: that one stays
+/// the outermost error, for the caller to give it its file and line.
+fn in_stage(error: anyhow::Error, stage: &'static str) -> anyhow::Error {
+    if error.is::<SpecError>() {
+        error
+    } else {
+        error.context(stage)
+    }
 }
 
 /// `OPENAPI_DOCUMENT`: the normalized document as pretty JSON in a raw string, so code that needs

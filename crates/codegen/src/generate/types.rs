@@ -4,10 +4,15 @@
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, TypeImpl};
+use refactor_openapi::SpecError;
+use serde_json::Value;
 use typify::TypeDetails;
 
+use super::constrained_strings::with_documented_constraints;
+use super::failures::located_library_error;
 use super::library_call;
 use super::presence::with_presence;
+use super::type_index::TypeIndex;
 
 /// A named type of the types crate and the traits typify implemented for it.
 pub struct NamedType {
@@ -27,17 +32,22 @@ pub struct TypesOutput {
     pub generator: Generator,
 }
 
-/// Generates the types of `spec`, which must be the normalized document
-/// [`marked_for_typify`](super::presence::marked_for_typify).
-pub fn generate_types(spec: &OpenAPI) -> anyhow::Result<TypesOutput> {
-    let mut settings = GenerationSettings::new();
-    settings.with_derive("schemars::JsonSchema");
-    let mut generator = Generator::new(&settings);
-    // Running the whole client generation fills the type space with everything the operations
-    // use; normalization has already hoisted every inline type into a component.
-    library_call("progenitor (types)", || generator.generate_tokens(spec))??;
+/// Generates the types of `input` (the document as typify reads it, see
+/// [`super::typify_input`], with its nullable properties marked, see
+/// [`super::presence::marked_for_typify`]); a schema typify cannot convert, or converts into a type no value
+/// decodes into, is a [`SpecError`] at its pointer.
+pub fn generate_types(input: &Value) -> anyhow::Result<TypesOutput> {
+    let spec = parse(input)?;
+    let generator = match run(&spec) {
+        Ok(generator) => generator,
+        Err(message) => {
+            let fails = |document: &Value| parse(document).is_ok_and(|spec| run(&spec).is_err());
+            return Err(located_library_error(input, &fails, &message));
+        }
+    };
     let type_space = generator.get_type_space();
-    let tokens = with_presence(type_space.to_stream())?;
+    uninhabited_types_refused(&generator, input)?;
+    let tokens = with_documented_constraints(with_presence(type_space.to_stream())?)?;
     let named_types = type_space
         .iter_types()
         .filter(|ty| {
@@ -64,4 +74,50 @@ pub fn generate_types(spec: &OpenAPI) -> anyhow::Result<TypesOutput> {
         named_types,
         generator,
     })
+}
+
+/// The document as openapiv3 reads it.
+pub(crate) fn parse(document: &Value) -> anyhow::Result<OpenAPI> {
+    serde_json::from_value(document.clone()).map_err(|error| {
+        anyhow::anyhow!("the normalized document is not OpenAPI 3.0 as openapiv3 reads it: {error}")
+    })
+}
+
+/// Runs progenitor over the whole document, which fills the type space with everything the
+/// operations use (normalization has already hoisted every inline type into a component).
+fn run(spec: &OpenAPI) -> Result<Generator, String> {
+    let mut settings = GenerationSettings::new();
+    settings.with_derive("schemars::JsonSchema");
+    let mut generator = Generator::new(&settings);
+    match library_call("progenitor (types)", || generator.generate_tokens(spec)) {
+        Ok(Ok(_)) => Ok(generator),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(panic) => Err(panic.to_string()),
+    }
+}
+
+/// An enum without variants decodes nothing: typify writes one for a schema it could not model
+/// (or one no value satisfies). Writing it would give a workspace whose every use of the type
+/// fails at run time, so it is a located error instead.
+fn uninhabited_types_refused(generator: &Generator, input: &Value) -> anyhow::Result<()> {
+    let empty: Vec<String> = generator
+        .get_type_space()
+        .iter_types()
+        .filter(|ty| matches!(ty.details(), TypeDetails::Enum(e) if e.variants().next().is_none()))
+        .map(|ty| ty.name())
+        .collect();
+    let Some(name) = empty.first() else {
+        return Ok(());
+    };
+    let index = TypeIndex::of(input);
+    Err(SpecError::unsupported(
+        &index.pointer_of(name),
+        "schema",
+        format!(
+            "typify makes this schema `{name}`, an enum without variants that no value decodes \
+             into (it cannot model the schema, or no value satisfies it); restate the schema in \
+             spec/overlay.yaml"
+        ),
+    )
+    .into())
 }

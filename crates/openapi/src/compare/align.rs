@@ -75,9 +75,16 @@ pub(super) fn one_of_as_any_of(pair: &mut Pair<'_>) {
     }
 }
 
-/// Rule implied-types: an enum of strings is a string, a schema with properties an object.
+/// Rule implied-types: an enum of strings is a string, a schema with properties an object, and
+/// JSON Schema's `type: "null"` is OpenAPI 3.0's `enum: [null]` (how dropshot writes `()`).
 pub(super) fn imply_types(pair: &mut Pair<'_>) {
     for schema in [&mut pair.expected, &mut pair.actual] {
+        if let Some(object) = schema.as_object_mut()
+            && object.get("type").and_then(Value::as_str) == Some("null")
+        {
+            object.insert("type".to_owned(), Value::String("string".to_owned()));
+            object.insert("enum".to_owned(), Value::Array(vec![Value::Null]));
+        }
         if let Some(object) = schema.as_object_mut()
             && reference_name_of(object).is_none()
             && !object.contains_key("type")

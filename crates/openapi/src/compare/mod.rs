@@ -535,31 +535,49 @@ fn resolve(document: &Value, value: &Value) -> Value {
 }
 
 /// The component schemas the spec's operations reach, directly or through other components.
+///
+/// A component named only as a part of a several-part `allOf` is not reached as a type of its
+/// own: typify merges the parts into one struct (`all-of-merged`); what it names is reached.
 fn reachable_components(spec: &Value) -> BTreeSet<String> {
     let mut reached = BTreeSet::new();
-    let mut pending: Vec<String> = Vec::new();
+    let mut merged = BTreeSet::new();
+    let mut pending = References::default();
     collect_references(
         spec.get("paths").unwrap_or(&Value::Null),
         spec,
         &mut pending,
     );
-    while let Some(name) = pending.pop() {
-        if reached.insert(name.clone())
-            && let Some(schema) = component(spec, &name)
-        {
+    loop {
+        let (name, newly) = if let Some(name) = pending.types.pop() {
+            let newly = reached.insert(name.clone());
+            (name, newly)
+        } else if let Some(name) = pending.merged.pop() {
+            let newly = merged.insert(name.clone());
+            (name, newly)
+        } else {
+            break;
+        };
+        if newly && let Some(schema) = component(spec, &name) {
             collect_references(schema, spec, &mut pending);
         }
     }
     reached
 }
 
+/// Component schemas found under a value: named as types, or as parts of a merged `allOf`.
+#[derive(Default)]
+struct References {
+    types: Vec<String>,
+    merged: Vec<String>,
+}
+
 /// Every component schema named by a `$ref` under `value`, following references to other
 /// component kinds (responses, parameters, request bodies) on the way.
-fn collect_references(value: &Value, spec: &Value, found: &mut Vec<String>) {
+fn collect_references(value: &Value, spec: &Value, found: &mut References) {
     match value {
         Value::Object(map) => {
             if let Some(name) = reference_name(value) {
-                found.push(name.to_owned());
+                found.types.push(name.to_owned());
             } else if let Some(target) = map
                 .get("$ref")
                 .and_then(Value::as_str)
@@ -567,8 +585,18 @@ fn collect_references(value: &Value, spec: &Value, found: &mut Vec<String>) {
             {
                 collect_references(target, spec, found);
             }
-            for child in map.values() {
-                collect_references(child, spec, found);
+            for (key, child) in map {
+                match child.as_array() {
+                    Some(parts) if key == "allOf" && parts.len() > 1 => {
+                        for part in parts {
+                            match reference_name(part) {
+                                Some(name) => found.merged.push(name.to_owned()),
+                                None => collect_references(part, spec, found),
+                            }
+                        }
+                    }
+                    _ => collect_references(child, spec, found),
+                }
             }
         }
         Value::Array(items) => items

@@ -35,9 +35,6 @@ pub struct Facts {
     pub websocket_operation: bool,
     /// The difference is about an operation whose only successes are redirects (3xx).
     pub redirect_success: bool,
-    /// The implementation's schema here is a named type of its own that documents a plain
-    /// scalar (a newtype), not a field of a plain Rust type.
-    pub implementation_newtype: bool,
     /// The least value the spec's schema here allows (`minimum`, `exclusiveMinimum`), if any.
     pub spec_lower_bound: Option<f64>,
     /// The greatest value the spec's schema here allows (`maximum`, `exclusiveMaximum`), if any.
@@ -83,8 +80,9 @@ fn width_chosen(expected: Option<&Value>, actual: Option<&Value>, facts: &Facts)
     };
     let chosen = match expected.and_then(Value::as_str) {
         None => NUMERIC_FORMATS.contains(&actual),
-        Some("uint") => actual.starts_with("uint"),
-        Some("int") => actual.starts_with("int"),
+        // `int` and `uint` name no width; typify reads them as 32 bits, as the spec's format.
+        Some("uint") => return actual == "uint32" || actual == "uint",
+        Some("int") => return actual == "int32" || actual == "int",
         // A minimum of 1 makes typify pick the unsigned `NonZero` type of the same width.
         Some(signed) if signed.starts_with("int") => actual == format!("u{signed}"),
         Some(_) => false,
@@ -360,18 +358,6 @@ pub const RULES: &[Rule] = &[
                     .and_then(Value::as_f64)
                     .is_some_and(|m| m > 0.0);
             dropped || unsigned_floor
-        }),
-    },
-    Rule {
-        name: "constraints-in-newtypes",
-        why: "typify makes a constrained string (`pattern`, `minLength`, `maxLength`) a newtype \
-              whose constructor and deserializer enforce the constraints; schemars does not \
-              document them. Only where the implementation has a newtype there: a constraint on \
-              a plain `String` is a disagreement",
-        action: Action::Allow(|d, facts| {
-            facts.implementation_newtype
-                && matches!(keyword(d), Some("pattern" | "minLength" | "maxLength"))
-                && d.actual.is_none()
         }),
     },
     Rule {

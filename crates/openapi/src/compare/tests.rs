@@ -182,3 +182,22 @@ fn a_narrower_type_only_where_the_bounds_fit() {
     );
     assert!(!too_wide.agrees(), "{too_wide}");
 }
+
+#[test]
+fn a_component_only_merged_into_an_all_of_may_be_absent() {
+    let mut spec = document(json!({"allOf": [
+        {"$ref": "#/components/schemas/Base"},
+        {"type": "object", "properties": {"text": {"type": "string"}}}
+    ]}));
+    spec["components"]["schemas"]["Base"] = json!({"type": "object", "required": ["id"],
+        "properties": {"id": {"type": "string", "format": "uuid"}}});
+    let comparison = compare(&spec, &document(label()));
+    assert!(comparison.agrees(), "{comparison}");
+    assert!(
+        comparison
+            .allowed
+            .iter()
+            .any(|(_, rule)| rule.name == "unreachable-components"),
+        "{comparison}"
+    );
+}

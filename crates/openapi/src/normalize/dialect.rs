@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use super::schema_walk::visit_schemas_mut;
+use super::unions;
 use crate::error::{SpecError, Warning};
 use crate::pointer::Pointer;
 
@@ -25,7 +26,6 @@ const UNEXPRESSIBLE: &[&str] = &[
     "contains",
     "minContains",
     "maxContains",
-    "propertyNames",
     "$dynamicRef",
     "$dynamicAnchor",
     "$defs",
@@ -48,8 +48,9 @@ pub(crate) fn to_openapi_30_schemas(
     warnings: &mut Vec<Warning>,
 ) -> Result<(), SpecError> {
     let structs = struct_components(document);
+    let scalars = unions::scalar_components(document);
     visit_schemas_mut(document, &mut |pointer, schema| {
-        rewrite_schema(pointer, schema, warnings)?;
+        rewrite_schema(pointer, schema, &scalars, warnings)?;
         any_of_as_one_of(pointer, schema, &structs, warnings);
         Ok(())
     })
@@ -107,8 +108,16 @@ fn property_names(
 fn rewrite_schema(
     pointer: &Pointer,
     schema: &mut Map<String, Value>,
+    scalars: &BTreeMap<String, Value>,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), SpecError> {
+    // First, so that the keywords merged in from an alternative are rewritten with the rest.
+    let component_root =
+        pointer.tokens().count() == 3 && pointer.as_str().starts_with("/components/schemas/");
+    unions::rewrite_null_alternative(schema, component_root);
+    unions::merge_single_alternative(schema);
+    unions::inline_constrained_scalar(schema, scalars);
+    rewrite_property_names(pointer, schema, warnings);
     if let Some(keyword) = UNEXPRESSIBLE.iter().find(|k| schema.contains_key(**k)) {
         return Err(SpecError::unsupported(
             &pointer.key(keyword),
@@ -135,11 +144,10 @@ fn rewrite_schema(
     rewrite_exclusive_bound(schema, "exclusiveMaximum", "maximum", |bound, limit| {
         bound <= limit
     });
+    integer_bounds_inclusive(schema);
+    array_items_present(schema);
     rewrite_pattern_properties(pointer, schema, warnings);
-    // At a component's root, typify reads a nullable union as a second type of the same name.
-    let component_root =
-        pointer.tokens().count() == 3 && pointer.as_str().starts_with("/components/schemas/");
-    rewrite_nullable_alternative(schema, component_root);
+    unions::distribute_type_keywords(schema);
     drop_union_default(pointer, schema, warnings);
     drop_required_without_property(pointer, schema, warnings);
     Ok(())
@@ -251,49 +259,6 @@ fn drop_union_default(
             "dropped: typify cannot check a default against a reference or union (the field has no generated default)",
         ));
     }
-}
-
-/// `anyOf`/`oneOf: [X, {nullable: true}]` (a common 3.0 idiom for an optional reference) and
-/// its 3.1 form `[X, {type: "null"}]` (pydantic and FastAPI write it for every `Optional`) ->
-/// `allOf: [X], nullable: true`, the form typify reads as `Option<X>`.
-fn rewrite_nullable_alternative(schema: &mut Map<String, Value>, component_root: bool) {
-    for keyword in ["anyOf", "oneOf"] {
-        let Some(Value::Array(alternatives)) = schema.get(keyword) else {
-            continue;
-        };
-        let (nulls, others): (Vec<Value>, Vec<Value>) =
-            alternatives.iter().cloned().partition(is_null_only);
-        if nulls.is_empty() || others.is_empty() || (component_root && others.len() > 1) {
-            continue;
-        }
-        schema.remove(keyword);
-        if let [only] = others.as_slice() {
-            schema.insert("allOf".to_owned(), Value::Array(vec![only.clone()]));
-        } else {
-            // The union without its null alternative, made nullable as a whole.
-            schema.insert(keyword.to_owned(), Value::Array(others));
-        }
-        schema.insert("nullable".to_owned(), Value::Bool(true));
-        return;
-    }
-}
-
-/// A schema that accepts only null: `{nullable: true}` (3.0), `{type: "null"}` or
-/// `{type: ["null"]}` (3.1), with nothing else but a description or title.
-fn is_null_only(schema: &Value) -> bool {
-    let Some(schema) = schema.as_object() else {
-        return false;
-    };
-    let null_type = match schema.get("type") {
-        None => schema.get("nullable") == Some(&Value::Bool(true)),
-        Some(Value::String(name)) => name == "null",
-        Some(Value::Array(names)) => names.iter().all(|name| name == "null") && !names.is_empty(),
-        Some(_) => false,
-    };
-    null_type
-        && schema
-            .keys()
-            .all(|k| matches!(k.as_str(), "nullable" | "type" | "description" | "title"))
 }
 
 /// `type: [T, "null"]` -> `type: T, nullable: true`; several non-null types become an `anyOf`.
@@ -427,6 +392,77 @@ fn rewrite_exclusive_bound(
     }
 }
 
+/// An array without `items` (valid in JSON Schema, not in OpenAPI 3.0, which requires it) has
+/// items of any kind: `items: {}`, as the generated `Vec<serde_json::Value>` documents itself.
+fn array_items_present(schema: &mut Map<String, Value>) {
+    if schema.get("type").and_then(Value::as_str) == Some("array") && !schema.contains_key("items")
+    {
+        schema.insert("items".to_owned(), json!({}));
+    }
+}
+
+/// An integer's exclusive bound is the inclusive bound one step inside it
+/// (`exclusiveMinimum: 0` is `minimum: 1`), the form typify and schemars write (`NonZeroU64`
+/// is documented as `minimum: 1`), so the two documents say the same thing the same way.
+fn integer_bounds_inclusive(schema: &mut Map<String, Value>) {
+    if schema.get("type").and_then(Value::as_str) != Some("integer") {
+        return;
+    }
+    for (exclusive, inclusive, step) in [
+        ("exclusiveMinimum", "minimum", 1.0_f64),
+        ("exclusiveMaximum", "maximum", -1.0),
+    ] {
+        if schema.get(exclusive) != Some(&Value::Bool(true)) {
+            continue;
+        }
+        let Some(bound) = schema.get(inclusive).and_then(Value::as_f64) else {
+            continue;
+        };
+        let inner = if step > 0.0 {
+            bound.floor() + 1.0
+        } else {
+            bound.ceil() - 1.0
+        };
+        // Integral and within i64 (JSON bounds beyond are not realistic); else left as is.
+        if inner.abs() < 9.0e15 {
+            schema.insert(inclusive.to_owned(), json!(inner as i64));
+            schema.remove(exclusive);
+        }
+    }
+}
+
+/// `propertyNames` (JSON Schema, invalid in OpenAPI 3.0) is dropped: the generated map accepts
+/// every key, so it accepts every instance the original accepted. `{type: string}` (what utoipa
+/// writes for a `HashMap<String, _>`) constrains nothing, since JSON keys are strings; anything
+/// else leaves a warning that the keys are not checked.
+fn rewrite_property_names(
+    pointer: &Pointer,
+    schema: &mut Map<String, Value>,
+    warnings: &mut Vec<Warning>,
+) {
+    let Some(names) = schema.remove("propertyNames") else {
+        return;
+    };
+    let constrains_nothing = match &names {
+        Value::Bool(true) => true,
+        Value::Object(keywords) => keywords.iter().all(|(key, value)| {
+            (key == "type" && value == "string")
+                || matches!(
+                    key.as_str(),
+                    "description" | "title" | "example" | "examples"
+                )
+        }),
+        _ => false,
+    };
+    if !constrains_nothing {
+        warnings.push(Warning::new(
+            &pointer.key("propertyNames"),
+            "propertyNames",
+            "dropped: OpenAPI 3.0 has no such keyword; the generated map accepts any key (keys are not checked)",
+        ));
+    }
+}
+
 /// `patternProperties` (JSON Schema, invalid in OpenAPI 3.0) -> `additionalProperties`.
 ///
 /// The result accepts every instance the original accepted (it only forgets the key patterns),
@@ -509,6 +545,23 @@ mod tests {
     }
 
     #[test]
+    fn an_integer_s_exclusive_bounds_become_inclusive_ones() {
+        let (schema, _) =
+            rewrite(json!({"type": "integer", "exclusiveMinimum": 0.0})).expect("rewrite");
+        assert_eq!(schema, json!({"type": "integer", "minimum": 1}));
+        let (schema, _) =
+            rewrite(json!({"type": "integer", "maximum": 10, "exclusiveMaximum": true}))
+                .expect("rewrite");
+        assert_eq!(schema, json!({"type": "integer", "maximum": 9}));
+    }
+
+    #[test]
+    fn an_array_without_items_has_items_of_any_kind() {
+        let (schema, _) = rewrite(json!({"type": "array"})).expect("rewrite");
+        assert_eq!(schema, json!({"type": "array", "items": {}}));
+    }
+
+    #[test]
     fn stricter_inclusive_minimum_wins_over_exclusive_one() {
         let (schema, _) = rewrite(json!({"minimum": 5, "exclusiveMinimum": 1})).expect("rewrite");
         assert_eq!(schema, json!({"minimum": 5}));
@@ -556,7 +609,7 @@ mod tests {
             .expect("rewrite");
             assert_eq!(
                 schema["properties"]["a"],
-                json!({"allOf": [{"type": "string"}], "nullable": true}),
+                json!({"type": "string", "nullable": true}),
                 "{null_type}"
             );
         }
@@ -581,6 +634,30 @@ mod tests {
         assert_eq!(
             warnings[0].0.pointer.as_str(),
             "/components/schemas/S/required"
+        );
+    }
+
+    #[test]
+    fn property_names_that_only_say_string_are_dropped_silently() {
+        let (schema, warnings) = rewrite(json!({"type": "object",
+            "additionalProperties": {"type": "integer"}, "propertyNames": {"type": "string"}}))
+        .expect("rewrite");
+        assert_eq!(
+            schema,
+            json!({"type": "object", "additionalProperties": {"type": "integer"}})
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn constraining_property_names_degrade_with_a_warning() {
+        let (schema, warnings) = rewrite(json!({"type": "object",
+            "additionalProperties": {"type": "integer"}, "propertyNames": {"pattern": "^[a-z]+$"}}))
+        .expect("rewrite");
+        assert!(schema.get("propertyNames").is_none());
+        assert_eq!(
+            warnings[0].0.pointer.as_str(),
+            "/components/schemas/S/propertyNames"
         );
     }
 

@@ -51,8 +51,11 @@ struct Site {
     role: Role,
 }
 
-/// Hoists every inline schema that would become a named Rust type.
-pub(crate) fn hoist_inline_schemas(document: &mut Value) -> Result<(), SpecError> {
+/// Hoists every inline schema that would become a named Rust type; returns the new components
+/// and where each was first found.
+pub(crate) fn hoist_inline_schemas(
+    document: &mut Value,
+) -> Result<BTreeMap<String, Pointer>, SpecError> {
     let sites = collect_sites(document)?;
     let mut groups: Vec<Group> = Vec::new();
     for site in sites {
@@ -85,6 +88,7 @@ pub(crate) fn hoist_inline_schemas(document: &mut Value) -> Result<(), SpecError
     let existing = existing_components(document);
     let error_only_groups = groups.iter().filter(|g| g.is_error_only()).count();
     let mut names = ComponentNames::of(document);
+    let mut origins = BTreeMap::new();
     for group in groups {
         let name = match existing.get(&group.key) {
             Some(name) => name.clone(),
@@ -99,6 +103,9 @@ pub(crate) fn hoist_inline_schemas(document: &mut Value) -> Result<(), SpecError
                 // A taken name gets a number: deterministic, and nothing is degraded.
                 let name = names.claim(&wanted);
                 insert_component(document, &name, group.schema.clone());
+                if let Some((pointer, _)) = group.members.first() {
+                    origins.insert(name.clone(), pointer.clone());
+                }
                 name
             }
         };
@@ -109,7 +116,7 @@ pub(crate) fn hoist_inline_schemas(document: &mut Value) -> Result<(), SpecError
             }
         }
     }
-    Ok(())
+    Ok(origins)
 }
 
 /// Inline schemas with one structure.
@@ -326,7 +333,7 @@ fn hoistable_part(schema: &Value) -> Option<(&'static str, &'static str)> {
 }
 
 /// Whether typify would turn this schema into a named type (struct, enum, alias of a union).
-fn needs_name(schema: &Value) -> bool {
+pub(super) fn needs_name(schema: &Value) -> bool {
     let Some(object) = schema.as_object() else {
         return false;
     };
@@ -356,7 +363,7 @@ fn needs_name(schema: &Value) -> bool {
 }
 
 /// A canonical text of the schema without annotations: equal texts mean one type.
-fn structural_key(schema: &Value) -> String {
+pub(super) fn structural_key(schema: &Value) -> String {
     fn canonical(value: &Value, top: bool) -> Value {
         match value {
             Value::Object(map) => {

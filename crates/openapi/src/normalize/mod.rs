@@ -28,7 +28,11 @@ mod responses;
 mod routes;
 mod rust_names;
 pub mod schema_walk;
+mod type_names;
+mod unions;
 mod version;
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -36,6 +40,7 @@ pub use inline_schemas::{is_form_media_type, is_json_media_type};
 pub use version::NORMALIZED_VERSION;
 
 use crate::error::{SpecError, Warning};
+use crate::pointer::Pointer;
 
 /// A normalized document and what normalization had to degrade on the way.
 #[derive(Debug, Clone)]
@@ -44,6 +49,32 @@ pub struct Normalized {
     pub document: Value,
     /// One entry per degraded construct.
     pub warnings: Vec<Warning>,
+    /// Where the components normalization made of inline schemas came from.
+    pub origins: Origins,
+}
+
+/// The components normalization made of inline schemas, by name, and where in the source
+/// document each one was (its first use), so a problem found in one can be shown there.
+#[derive(Debug, Clone, Default)]
+pub struct Origins(pub BTreeMap<String, Pointer>);
+
+impl Origins {
+    /// The pointer into the source document of a place in the normalized one: the same, except
+    /// inside a component made of an inline schema, which is where that schema was.
+    pub fn source_pointer(&self, pointer: &Pointer) -> Pointer {
+        let mut tokens = pointer.tokens();
+        let (Some(components), Some(schemas), Some(name)) =
+            (tokens.next(), tokens.next(), tokens.next())
+        else {
+            return pointer.clone();
+        };
+        match self.0.get(&name) {
+            Some(origin) if components == "components" && schemas == "schemas" => {
+                tokens.fold(origin.clone(), |at, token| at.key(&token))
+            }
+            _ => pointer.clone(),
+        }
+    }
 }
 
 /// Normalizes `document`; errors and warnings name JSON pointers into it.
@@ -55,14 +86,20 @@ pub fn normalize(document: &Value) -> Result<Normalized, SpecError> {
     cycles::references_terminate(&document, &references)?;
     dialect::to_openapi_30_schemas(&mut document, &mut warnings)?;
     parameters::scalar_parameters(&mut document, &mut warnings)?;
+    parameters::parameters_not_nullable(&mut document, &mut warnings);
     parameters::inline_path_parameters(&mut document)?;
     parameters::path_parameters_match_template(&mut document, &mut warnings)?;
     routes::routable_paths(&mut document, &mut warnings)?;
     responses::repair_responses(&mut document, &mut warnings)?;
     request_bodies::normalize_request_bodies(&mut document, &mut warnings)?;
     operation_ids::assign_operation_ids(&mut document)?;
-    inline_schemas::hoist_inline_schemas(&mut document)?;
+    let origins = Origins(inline_schemas::hoist_inline_schemas(&mut document)?);
     response_kinds::unify_response_kinds(&mut document, &mut warnings)?;
+    type_names::name_inline_types(&mut document)?;
     rust_names::rust_names_are_distinct(&document)?;
-    Ok(Normalized { document, warnings })
+    Ok(Normalized {
+        document,
+        warnings,
+        origins,
+    })
 }

@@ -1,7 +1,7 @@
 //! Path-level parameters copied into each operation of the path, where the operation does not
 //! override them, so every generator reads one parameter list per operation.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::operations::{HTTP_METHODS, deref};
 use crate::error::{SpecError, Warning};
@@ -135,6 +135,89 @@ pub(crate) fn scalar_parameters(
         }
     }
     Ok(())
+}
+
+/// Parameters carry no null: a query string, header or path segment has no null to send, and
+/// an optional parameter's absence is already "no value" (FastAPI and Litestar write
+/// `anyOf: [X, {type: "null"}]` for every `Optional` parameter, meaning just that). So a
+/// parameter schema's `nullable` (and a `null` in its `enum`) is dropped: the parameter is `X`,
+/// optional as declared. A required nullable parameter loses a value nobody can send, with a
+/// warning.
+pub(crate) fn parameters_not_nullable(document: &mut Value, warnings: &mut Vec<Warning>) {
+    let mut parameters: Vec<Pointer> = Vec::new();
+    let mut lists: Vec<Pointer> = super::operations::operation_addresses(document)
+        .into_iter()
+        .map(|address| address.pointer.key("parameters"))
+        .collect();
+    if let Some(Value::Object(paths)) = document.get("paths") {
+        lists.extend(
+            paths
+                .keys()
+                .map(|path| Pointer::root().key("paths").key(path).key("parameters")),
+        );
+    }
+    for list in lists {
+        if let Some(Value::Array(entries)) = document.pointer(list.as_str()) {
+            parameters.extend((0..entries.len()).map(|index| list.index(index)));
+        }
+    }
+    if let Some(Value::Object(components)) = document.pointer("/components/parameters") {
+        let base = Pointer::root().key("components").key("parameters");
+        parameters.extend(components.keys().map(|name| base.key(name)));
+    }
+    for at in parameters {
+        let Some(Value::Object(parameter)) = document.pointer_mut(at.as_str()) else {
+            continue;
+        };
+        let required = parameter.get("required") == Some(&Value::Bool(true));
+        let location = parameter
+            .get("in")
+            .and_then(Value::as_str)
+            .unwrap_or("query")
+            .to_owned();
+        let Some(Value::Object(schema)) = parameter.get_mut("schema") else {
+            continue;
+        };
+        if !without_null(schema) {
+            continue;
+        }
+        if required {
+            warnings.push(Warning::new(
+                &at.key("schema"),
+                "nullable",
+                format!(
+                    "dropped: a {location} parameter cannot carry null; documented as a required \
+                     value"
+                ),
+            ));
+        }
+    }
+}
+
+/// Removes `nullable` and a `null` enum value from a parameter schema, unwrapping the
+/// `allOf: [X]` that a nullable reference leaves behind; whether there was any.
+fn without_null(schema: &mut Map<String, Value>) -> bool {
+    let nullable = schema.remove("nullable") == Some(Value::Bool(true));
+    let mut null_value = false;
+    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+        let before = values.len();
+        values.retain(|value| !value.is_null());
+        null_value = values.len() != before;
+    }
+    if !(nullable || null_value) {
+        return false;
+    }
+    let only_wrapper = schema
+        .keys()
+        .all(|key| matches!(key.as_str(), "allOf" | "description" | "title"));
+    if only_wrapper
+        && let Some(Value::Array(parts)) = schema.get("allOf")
+        && let [only] = parts.as_slice()
+        && let Value::Object(only) = only.clone()
+    {
+        *schema = only;
+    }
+    true
 }
 
 /// Whether a parameter schema is a string, number, integer or boolean (an enum of them too).
@@ -324,6 +407,29 @@ mod tests {
             document["paths"]["/a"]["put"]["parameters"][0]["schema"],
             json!({"type": "string"})
         );
+    }
+
+    #[test]
+    fn nullable_parameters_lose_their_null() {
+        let mut document = json!({"paths": {"/a/{id}": {"get": {"parameters": [
+            {"name": "status", "in": "query", "schema": {"allOf": [{"$ref": "#/components/schemas/S"}], "nullable": true}},
+            {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["a", null], "nullable": true}},
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "nullable": true}}
+        ]}}}});
+        let mut warnings = Vec::new();
+        parameters_not_nullable(&mut document, &mut warnings);
+        let parameters = &document["paths"]["/a/{id}"]["get"]["parameters"];
+        assert_eq!(
+            parameters[0]["schema"],
+            json!({"$ref": "#/components/schemas/S"})
+        );
+        assert_eq!(
+            parameters[1]["schema"],
+            json!({"type": "string", "enum": ["a"]})
+        );
+        assert_eq!(parameters[2]["schema"], json!({"type": "integer"}));
+        let pointers: Vec<&str> = warnings.iter().map(|w| w.0.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/paths/~1a~1{id}/get/parameters/2/schema"]);
     }
 
     #[test]

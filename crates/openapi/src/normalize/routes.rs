@@ -1,13 +1,10 @@
 //! Paths as dropshot's router can hold them.
 //!
-//! dropshot keeps one tree of path segments: at each position a segment is either literal or a
-//! variable, and a variable has one name across every route through it. A variable named
-//! differently in two routes is renamed (path parameter names are not on the wire, so nothing
-//! changes for clients), with a warning. A literal beside a variable (`/items/search` beside
-//! `/items/{id}`) cannot be routed at all: that is an error naming both paths, which an overlay
-//! can resolve by removing or moving one route.
-
-use std::collections::BTreeMap;
+//! dropshot keeps one tree of path segments, and a variable has one name across every route
+//! through its position (see [`crate::routes`]). A variable named differently in two routes is
+//! renamed (path parameter names are not on the wire, so nothing changes for clients), with a
+//! warning. A literal beside a variable (`/items/search` beside `/items/{id}`) stays as it is:
+//! the generated trait serves it through the variable's route, and the literal route wins.
 
 use serde_json::{Map, Value};
 
@@ -15,38 +12,9 @@ use super::operations::HTTP_METHODS;
 use crate::error::{SpecError, Warning};
 use crate::pointer::Pointer;
 use crate::resolve;
+use crate::routes::route_hosts;
 
-/// One position in the route tree.
-#[derive(Default)]
-struct Node {
-    literals: BTreeMap<String, (Node, String)>,
-    /// The variable's name, the node below it, and the first path that declared it.
-    variable: Option<(String, Box<Node>, String)>,
-}
-
-/// A path whose variables get the names the route tree already uses.
-struct Rename {
-    from: String,
-    to: String,
-    /// `(old name, new name)` of each renamed variable.
-    variables: Vec<(String, String)>,
-}
-
-enum Segment<'a> {
-    Literal(&'a str),
-    Variable(&'a str),
-}
-
-fn segment(text: &str) -> Option<Segment<'_>> {
-    match text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-        Some(name) if !name.contains(['{', '}']) => Some(Segment::Variable(name)),
-        Some(_) => None,
-        None if text.contains(['{', '}']) => None,
-        None => Some(Segment::Literal(text)),
-    }
-}
-
-/// Renames path variables to one name per route position, and refuses literal/variable clashes.
+/// Renames path variables to one name per route position.
 pub(crate) fn routable_paths(
     document: &mut Value,
     warnings: &mut Vec<Warning>,
@@ -55,82 +23,55 @@ pub(crate) fn routable_paths(
         return Ok(());
     };
     let paths_pointer = Pointer::root().key("paths");
-    let mut root = Node::default();
-    let mut renames: Vec<Rename> = Vec::new();
-    for path in paths.keys() {
-        let at = paths_pointer.key(path);
-        let mut node = &mut root;
-        let mut renamed_segments = Vec::new();
-        let mut renamed = Vec::new();
-        for text in path.split('/').filter(|s| !s.is_empty()) {
-            let Some(segment) = segment(text) else {
-                return Err(SpecError::unsupported(
-                    &at,
-                    "path",
-                    format!(
-                        "the segment {text:?} mixes text and a variable; dropshot matches a variable only as a whole segment"
-                    ),
-                ));
-            };
-            match segment {
-                Segment::Literal(literal) => {
-                    if let Some((name, _, first)) = &node.variable {
-                        return Err(clash(&at, path, first, &format!("{{{name}}}")));
-                    }
-                    renamed_segments.push(literal.to_owned());
-                    node = &mut node
-                        .literals
-                        .entry(literal.to_owned())
-                        .or_insert_with(|| (Node::default(), path.clone()))
-                        .0;
-                }
-                Segment::Variable(name) => {
-                    if let Some((literal, (_, first))) = node.literals.iter().next() {
-                        return Err(clash(&at, path, first, literal));
-                    }
-                    let (known, child, _) = node.variable.get_or_insert_with(|| {
-                        (name.to_owned(), Box::new(Node::default()), path.clone())
-                    });
-                    if known != name {
-                        renamed.push((name.to_owned(), known.clone()));
-                    }
-                    renamed_segments.push(format!("{{{known}}}"));
-                    node = child;
-                }
-            }
+    let hosts = route_hosts(paths.keys().map(String::as_str)).map_err(|unroutable| {
+        SpecError::unsupported(
+            &paths_pointer.key(&unroutable.path),
+            "path",
+            format!(
+                "the segment {:?} mixes text and a variable; dropshot matches a variable only as a whole segment",
+                unroutable.segment
+            ),
+        )
+    })?;
+    let mut renames = Vec::new();
+    for (path, host) in hosts {
+        if host.renames.is_empty() {
+            continue;
         }
-        if !renamed.is_empty() {
-            let variables: Vec<&String> = renamed_segments
-                .iter()
-                .filter(|segment| segment.starts_with('{'))
-                .collect();
-            if let Some(twice) = variables
-                .iter()
-                .enumerate()
-                .find_map(|(index, name)| variables[..index].contains(name).then_some(name))
-            {
-                return Err(SpecError::unsupported(
-                    &at,
-                    "path",
-                    format!(
-                        "dropshot names a variable by its position, as the paths before it do, which \
-                         would name two variables of `{path}` {twice}; rename one in an overlay"
-                    ),
-                ));
-            }
-            renames.push(Rename {
-                from: path.clone(),
-                to: format!("/{}", renamed_segments.join("/")),
-                variables: renamed,
-            });
+        let at = paths_pointer.key(&path);
+        let renamed_segments: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|segment| {
+                let own = segment.trim_start_matches('{').trim_end_matches('}');
+                match host.renames.iter().find(|(from, _)| from == own) {
+                    Some((_, to)) if segment.starts_with('{') => format!("{{{to}}}"),
+                    _ => segment.to_owned(),
+                }
+            })
+            .collect();
+        let variables: Vec<&String> = renamed_segments
+            .iter()
+            .filter(|segment| segment.starts_with('{'))
+            .collect();
+        if let Some(twice) = variables
+            .iter()
+            .enumerate()
+            .find_map(|(index, name)| variables[..index].contains(name).then_some(name))
+        {
+            return Err(SpecError::unsupported(
+                &at,
+                "path",
+                format!(
+                    "dropshot names a variable by its position, as the paths before it do, which \
+                     would name two variables of `{path}` {twice}; rename one in an overlay"
+                ),
+            ));
         }
+        let to = format!("/{}", renamed_segments.join("/"));
+        renames.push((path, to, host.renames));
     }
-    for Rename {
-        from: old,
-        to: new,
-        variables,
-    } in renames
-    {
+    for (old, new, variables) in renames {
         rename_path(document, &old, &new, &variables)?;
         warnings.push(Warning::new(
             &paths_pointer.key(&old),
@@ -142,18 +83,6 @@ pub(crate) fn routable_paths(
         ));
     }
     Ok(())
-}
-
-fn clash(at: &Pointer, path: &str, first: &str, other: &str) -> SpecError {
-    SpecError::unsupported(
-        at,
-        "path",
-        format!(
-            "dropshot cannot route `{path}` beside `{first}`: at one position its router takes either the \
-             literal or the variable (`{other}`), never both. Remove or move one of the routes with an \
-             overlay action to generate the rest"
-        ),
-    )
 }
 
 /// Moves path item `old` to `new`, renaming its path parameters.
@@ -279,11 +208,11 @@ mod tests {
     }
 
     #[test]
-    fn a_literal_beside_a_variable_is_an_error_naming_both_paths() {
+    fn a_literal_beside_a_variable_stays_as_it_is() {
         let mut document = json!({"paths": {"/items/{id}": {}, "/items/search": {}}});
-        let error = routable_paths(&mut document, &mut Vec::new()).expect_err("clash");
-        let problem = error.problem().expect("located");
-        assert_eq!(problem.pointer.as_str(), "/paths/~1items~1search");
-        assert!(problem.detail.contains("/items/{id}"), "{problem}");
+        let mut warnings = Vec::new();
+        routable_paths(&mut document, &mut warnings).expect("routable");
+        assert!(document["paths"].get("/items/search").is_some());
+        assert!(warnings.is_empty());
     }
 }

@@ -172,7 +172,9 @@ fn filled_with_message(document: &Value, schema: &Value) -> TokenStream {
     if resolved.get("type").and_then(Value::as_str) == Some("string") {
         return quote! { ::serde_json::Value::String(message) };
     }
-    let template = example_instance(document, schema);
+    // A pattern no example is found for leaves the template empty; the message still goes in.
+    let template =
+        example_instance(document, schema).unwrap_or_else(|_| Value::Object(Default::default()));
     let string_properties: Vec<&str> = resolved
         .get("properties")
         .and_then(Value::as_object)

@@ -2,6 +2,7 @@
 //! the extractor structs of its parameters, one response enum per operation, and the error type
 //! in the spec's shape. Everything here is our own generator (quote), not a library's.
 
+mod dispatch;
 mod error_body;
 pub(crate) mod model;
 mod operation;
@@ -35,9 +36,22 @@ pub fn generate_server_api(
     let errors = error_body::error_types(document, &operations, &names.types_path)?;
     let runtime = runtime::runtime_items()?;
     let api_errors = errors.types.iter().map(runtime::api_error);
+    let dispatchers = dispatch::dispatchers(&operations)?;
+    let dispatched: Vec<usize> = dispatchers
+        .iter()
+        .flat_map(|d| d.operations.iter().copied())
+        .collect();
     let generated = operations
         .iter()
-        .map(|op| operation::operation_items(op, &names.types_path, errors.for_operation(op)))
+        .enumerate()
+        .map(|(index, op)| {
+            operation::operation_items(
+                op,
+                &names.types_path,
+                errors.for_operation(op),
+                dispatched.contains(&index),
+            )
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let support_items = generated.iter().map(|g| &g.items);
     let trait_methods = generated.iter().map(|g| &g.trait_method);
@@ -46,11 +60,27 @@ pub fn generate_server_api(
     let signatures: Vec<EndpointSignature> =
         generated.iter().map(|g| g.signature.clone()).collect();
     let described = described_operations(&operations, &signatures);
+    let main_error = &errors.types[0].rust_name;
+    let dispatch::DispatcherItems {
+        items: dispatch_items,
+        trait_methods: dispatch_methods,
+    } = dispatch::dispatcher_items(&dispatchers, &operations, &signatures, main_error);
+    let documentation: Vec<(proc_macro2::Ident, TokenStream)> = generated
+        .iter()
+        .filter_map(|g| {
+            g.documentation_endpoint
+                .clone()
+                .map(|function| (g.signature.method.clone(), function))
+        })
+        .collect();
+    let documentation = dispatch::documentation_module(&documentation);
     let tokens = quote! {
         #runtime
         #(#api_errors)*
         #(#support_items)*
+        #dispatch_items
         #described
+        #documentation
 
         #(#[doc = #trait_doc])*
         #[::dropshot::api_description]
@@ -59,6 +89,8 @@ pub fn generate_server_api(
             type Context;
 
             #(#trait_methods)*
+
+            #dispatch_methods
         }
     };
     Ok(ServerApiOutput {

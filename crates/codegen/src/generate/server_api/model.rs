@@ -1,11 +1,14 @@
 //! What the server trait is generated from: the operations of a normalized document, with their
 //! parameters, bodies, responses and security, read once into plain structs.
 
+use std::collections::BTreeMap;
+
 use anyhow::{Context as _, anyhow, bail};
 use refactor_openapi::Pointer;
 use refactor_openapi::naming::{field_name, method_name, type_name};
 use refactor_openapi::normalize::is_json_media_type;
 use refactor_openapi::normalize::operations::{deref, operation_addresses};
+use refactor_openapi::routes::{RouteHost, route_hosts};
 pub use refactor_openapi::status::Status;
 use refactor_openapi::status::is_extension;
 use serde_json::{Map, Value};
@@ -47,6 +50,9 @@ pub struct Operation {
     pub challenge: Option<String>,
     /// A dropshot WebSocket channel (`x-dropshot-websocket`): the client upgrades the connection.
     pub websocket: bool,
+    /// Where dropshot's router serves the path: its own route, or (a literal beside a
+    /// variable) the variable's route, with the literals a dispatcher checks.
+    pub route: RouteHost,
 }
 
 /// A path, query or header parameter.
@@ -113,6 +119,21 @@ impl ResponseBody {
 
 /// Reads every operation of `document`.
 pub fn operations(document: &Value) -> anyhow::Result<Vec<Operation>> {
+    let paths = document
+        .get("paths")
+        .and_then(Value::as_object)
+        .map(|paths| paths.keys().map(String::as_str).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let hosts: BTreeMap<String, RouteHost> = route_hosts(paths)
+        .map_err(|unroutable| {
+            anyhow!(
+                "the path {} has a segment dropshot cannot match: {:?}",
+                unroutable.path,
+                unroutable.segment
+            )
+        })?
+        .into_iter()
+        .collect();
     operation_addresses(document)
         .into_iter()
         .map(|address| {
@@ -120,6 +141,12 @@ pub fn operations(document: &Value) -> anyhow::Result<Vec<Operation>> {
                 .pointer(address.pointer.as_str())
                 .and_then(Value::as_object)
                 .ok_or_else(|| anyhow!("no operation at {}", address.pointer))?;
+            let route = hosts.get(&address.path).cloned().ok_or_else(|| {
+                anyhow!(
+                    "{}: the path is not among the document's paths",
+                    address.pointer
+                )
+            })?;
             read_operation(
                 document,
                 operation,
@@ -127,6 +154,7 @@ pub fn operations(document: &Value) -> anyhow::Result<Vec<Operation>> {
                 address.method,
                 &address.pointer,
             )
+            .map(|operation| Operation { route, ..operation })
             .with_context(|| format!("at {}", address.pointer))
         })
         .collect()
@@ -230,6 +258,11 @@ fn read_operation(
         responses,
         challenge: refactor_openapi::security::challenge(document, operation),
         websocket: operation.contains_key("x-dropshot-websocket"),
+        route: RouteHost {
+            pattern: path.to_owned(),
+            constraints: Vec::new(),
+            renames: Vec::new(),
+        },
     })
 }
 

@@ -13,8 +13,13 @@ use super::rust_types::rust_type;
 pub struct OperationItems {
     /// Structs, the response enum and its impls.
     pub items: TokenStream,
-    /// The `#[endpoint]` method of the trait.
+    /// The `#[endpoint]` method of the trait (a plain method for an operation a dispatcher
+    /// serves).
     pub trait_method: TokenStream,
+    /// For an operation a dispatcher serves: a free `#[dropshot::endpoint]` function of the same
+    /// signature that documents it (dropshot's router cannot hold its route beside the
+    /// dispatcher's, so the trait's description cannot).
+    pub documentation_endpoint: Option<TokenStream>,
     /// The method's signature, for code that implements the trait (the conformance stub).
     pub signature: EndpointSignature,
 }
@@ -70,6 +75,7 @@ pub fn operation_items(
     op: &Operation,
     types_path: &str,
     error: &ErrorBody,
+    dispatched: bool,
 ) -> anyhow::Result<OperationItems> {
     let mut items = TokenStream::new();
     let mut arguments = Vec::new();
@@ -176,8 +182,7 @@ pub fn operation_items(
         let (name, ty) = (&argument.name, argument.ty(None));
         quote! { #name: #ty }
     });
-    let trait_method = quote! {
-        #(#[doc = #doc])*
+    let endpoint = quote! {
         #[endpoint {
             method = #http_method,
             path = #path,
@@ -186,14 +191,66 @@ pub fn operation_items(
             #deprecated
             #content_type
         }]
-        async fn #method(
-            rqctx: ::dropshot::RequestContext<Self::Context>,
-            #(#declared),*
-        ) -> ::std::result::Result<#response, #error_type>;
+    };
+    let (trait_method, documentation_endpoint) = if dispatched {
+        let served = format!(
+            " Served through the dispatcher of `{} {}` (dropshot's router holds a literal \
+             segment or a variable at one position, not both; the literal route wins).",
+            op.http_method, op.route.pattern
+        );
+        let documented = arguments.iter().map(|argument| {
+            let name = format_ident!("_{}", argument.name);
+            let ty = argument.ty(Some(&quote! { super }));
+            quote! { #name: #ty }
+        });
+        let message = format!("`{method}` is documented here and served by the trait");
+        (
+            quote! {
+                #(#[doc = #doc])*
+                #[doc = ""]
+                #[doc = #served]
+                fn #method(
+                    rqctx: ::dropshot::RequestContext<Self::Context>,
+                    #(#declared),*
+                ) -> impl ::std::future::Future<
+                    Output = ::std::result::Result<#response, #error_type>,
+                > + Send + 'static;
+            },
+            Some(quote! {
+                #(#[doc = #doc])*
+                #[::dropshot::endpoint {
+                    method = #http_method,
+                    path = #path,
+                    operation_id = #operation_id,
+                    #tags
+                    #deprecated
+                    #content_type
+                }]
+                pub async fn #method(
+                    _rqctx: ::dropshot::RequestContext<()>,
+                    #(#documented),*
+                ) -> ::std::result::Result<super::#response, super::#error_type> {
+                    Err(super::#error_type::new(::dropshot::ErrorStatusCode::NOT_IMPLEMENTED, #message))
+                }
+            }),
+        )
+    } else {
+        (
+            quote! {
+                #(#[doc = #doc])*
+                #endpoint
+                async fn #method(
+                    rqctx: ::dropshot::RequestContext<Self::Context>,
+                    #(#declared),*
+                ) -> ::std::result::Result<#response, #error_type>;
+            },
+            None,
+        )
     };
     Ok(OperationItems {
         items,
         trait_method,
+        documentation_endpoint,
         signature: EndpointSignature {
             method,
             arguments,
@@ -239,6 +296,7 @@ fn channel_items(
     OperationItems {
         items,
         trait_method,
+        documentation_endpoint: None,
         signature: EndpointSignature {
             method,
             arguments,
