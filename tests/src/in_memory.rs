@@ -91,6 +91,8 @@ pub fn serve(store: InMemoryStore) -> HttpServer<InMemoryStore> {
 }
 
 /// `count` labels of `run` for `account`, mixing text and object values, in the spec's shape.
+/// Each optional nullable property is, label by label, a value, `null` or absent, so a round
+/// trip shows whether the three are kept apart.
 pub fn sample_labels(run: Uuid, account: &str, count: usize) -> Vec<Value> {
     (0..count)
         .map(|index| {
@@ -100,14 +102,32 @@ pub fn sample_labels(run: Uuid, account: &str, count: usize) -> Vec<Value> {
                 "run_id": run,
                 "output_resource_name": format!("output-{index}"),
                 "created_at": format!("2026-01-01T00:00:{:02}Z", index % 60),
-                "created_by": "user-1",
             });
-            if index % 2 == 0 {
-                label["text_value"] = json!(format!("label {index} ✓"));
-            } else {
-                label["object_value"] =
-                    json!({"score": index, "tags": ["a", "b"], "nested": {"ok": true}});
-                label["object_value_is_partial"] = json!(index % 3 == 0);
+            let mut set = |name: &str, value: Value| label[name] = value;
+            match index % 3 {
+                0 => {
+                    set("text_value", json!(format!("label {index} ✓")));
+                    set("updated_by", Value::Null);
+                }
+                1 => {
+                    set("text_value", Value::Null);
+                    set(
+                        "object_value",
+                        json!({"score": index, "tags": ["a", "b"], "nested": {"ok": true}}),
+                    );
+                    set("object_value_is_partial", json!(index % 2 == 0));
+                    set("updated_by", json!("reviewer-2"));
+                    set("updated_at", json!("2026-01-02T00:00:00Z"));
+                }
+                _ => {
+                    set("object_value", Value::Null);
+                    set("object_value_is_partial", Value::Null);
+                }
+            }
+            match index % 4 {
+                0 | 2 => set("created_by", json!("user-1")),
+                1 => set("created_by", Value::Null),
+                _ => {}
             }
             label
         })

@@ -13,7 +13,7 @@ use refactor_openapi::resolve;
 use serde_json::Value;
 
 /// The head of the Rust type of `schema` (`String`, `NonZeroU32`, `Vec`, `RunGoldLabel`, ...).
-/// `nullable` is left out: [`field_is_option`] says where it adds an `Option`.
+/// `nullable` is left out: [`field_wrapper`] says where it adds an `Option` or a `Nullable`.
 pub fn rust_type(document: &Value, schema: &Value) -> String {
     if let Some(name) = referenced_name(schema) {
         return type_name(&name);
@@ -66,20 +66,52 @@ pub fn referenced_name(schema: &Value) -> Option<String> {
     None
 }
 
-/// Whether a property of this schema is an `Option` in its struct: when it is nullable, or
-/// optional without a default of its own (typify gives arrays and maps an empty default and
-/// honours the schema's `default`).
-pub fn field_is_option(document: &Value, schema: &Value, required: bool) -> bool {
+/// What wraps a property's type in its struct (see the generator's `presence` step).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldWrapper {
+    /// `T`: required and not nullable, or optional with a default typify applies (an array
+    /// or a map is empty when absent, a schema's `default` is the value).
+    None,
+    /// `Option<T>`: required and nullable, optional and not nullable, or nullable with a
+    /// default value.
+    Option,
+    /// `Nullable<T>`: optional and nullable (absent, null and a value apart).
+    Nullable,
+}
+
+impl FieldWrapper {
+    /// The field's type around the property's type `T`, e.g. `Nullable<T>`.
+    pub fn spelled(self) -> &'static str {
+        match self {
+            Self::None => "T",
+            Self::Option => "Option<T>",
+            Self::Nullable => "Nullable<T>",
+        }
+    }
+}
+
+/// What wraps a property of this schema in its struct.
+pub fn field_wrapper(document: &Value, schema: &Value, required: bool) -> FieldWrapper {
+    let resolved = resolve::through_aliases(document, schema);
+    let default = |schema: &Value| schema.get("default").filter(|d| !d.is_null()).is_some();
+    let has_default = default(schema) || default(resolved);
     if is_nullable(document, schema) {
-        return true;
+        return if required || has_default {
+            FieldWrapper::Option
+        } else {
+            FieldWrapper::Nullable
+        };
     }
     if required {
-        return false;
+        return FieldWrapper::None;
     }
-    let resolved = resolve::through_aliases(document, schema);
     let intrinsic_default = matches!(resolved.get("type").and_then(Value::as_str), Some("array"))
         || (resolved.get("type").and_then(Value::as_str) == Some("object") && is_map(resolved));
-    !(intrinsic_default || schema.get("default").is_some() || resolved.get("default").is_some())
+    if intrinsic_default || has_default {
+        FieldWrapper::None
+    } else {
+        FieldWrapper::Option
+    }
 }
 
 /// Whether the schema admits `null` (`nullable: true` on it or on what it aliases).
@@ -287,23 +319,43 @@ mod tests {
     #[test]
     fn optional_fields_are_options_unless_they_have_a_default() {
         let document = json!({});
-        let string = json!({"type": "string"});
-        assert!(field_is_option(&document, &string, false));
-        assert!(!field_is_option(&document, &string, true));
-        assert!(field_is_option(
-            &document,
-            &json!({"type": "string", "nullable": true}),
-            true
-        ));
-        assert!(!field_is_option(
-            &document,
-            &json!({"type": "array"}),
-            false
-        ));
-        assert!(!field_is_option(
-            &document,
-            &json!({"type": "string", "default": "a"}),
-            false
-        ));
+        let wrapper = |schema: Value, required: bool| field_wrapper(&document, &schema, required);
+        assert_eq!(
+            wrapper(json!({"type": "string"}), false),
+            FieldWrapper::Option
+        );
+        assert_eq!(wrapper(json!({"type": "string"}), true), FieldWrapper::None);
+        assert_eq!(wrapper(json!({"type": "array"}), false), FieldWrapper::None);
+        assert_eq!(
+            wrapper(json!({"type": "string", "default": "a"}), false),
+            FieldWrapper::None
+        );
+    }
+
+    #[test]
+    fn nullable_fields_are_options_when_required_and_nullables_when_optional() {
+        let document = json!({});
+        let wrapper = |schema: Value, required: bool| field_wrapper(&document, &schema, required);
+        let nullable = json!({"type": "string", "nullable": true});
+        assert_eq!(wrapper(nullable.clone(), true), FieldWrapper::Option);
+        assert_eq!(wrapper(nullable, false), FieldWrapper::Nullable);
+        assert_eq!(
+            wrapper(json!({"type": "array", "nullable": true}), false),
+            FieldWrapper::Nullable
+        );
+        assert_eq!(
+            wrapper(
+                json!({"type": "string", "nullable": true, "default": "a"}),
+                false
+            ),
+            FieldWrapper::Option
+        );
+        assert_eq!(
+            wrapper(
+                json!({"type": "string", "nullable": true, "default": null}),
+                false
+            ),
+            FieldWrapper::Nullable
+        );
     }
 }

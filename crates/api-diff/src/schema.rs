@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::catalogue::{Relation, SchemaChange};
 use crate::report::{Aspect, Change, Direction, Verdict};
-use crate::rust_type::{field_is_option, is_nullable, referenced_name, rust_type};
+use crate::rust_type::{FieldWrapper, field_wrapper, is_nullable, referenced_name, rust_type};
 use crate::site::{Site, Step};
 
 /// How deep a walk through inline schemas goes: normalized documents are far shallower, and a
@@ -280,16 +280,20 @@ impl Walk<'_> {
         if was == is {
             return;
         }
-        let rust_changed = match role.required {
-            Some(required) => {
-                field_is_option(old_doc, old, required) != field_is_option(new_doc, new, required)
-            }
-            None => true,
+        let (from, to) = match role.required {
+            Some(required) => (
+                field_wrapper(old_doc, old, required),
+                field_wrapper(new_doc, new, required),
+            ),
+            // Not a property (an item, a parameter's schema): a nullable value is an `Option`.
+            None if is => (FieldWrapper::None, FieldWrapper::Option),
+            None => (FieldWrapper::Option, FieldWrapper::None),
         };
+        let rust = (from != to).then(|| (from.spelled().to_owned(), to.spelled().to_owned()));
         let change = if is {
-            SchemaChange::BecameNullable { rust_changed }
+            SchemaChange::BecameNullable { rust }
         } else {
-            SchemaChange::BecameNotNullable { rust_changed }
+            SchemaChange::BecameNotNullable { rust }
         };
         self.report(change, site);
     }
@@ -407,12 +411,16 @@ impl Walk<'_> {
             );
             let (was, is) = (old_required.contains(name), new_required.contains(name));
             if was != is {
-                let rust_changed = field_is_option(old_doc, old_property, was)
-                    != field_is_option(new_doc, new_property, is);
+                let (from, to) = (
+                    field_wrapper(old_doc, old_property, was),
+                    field_wrapper(new_doc, new_property, is),
+                );
+                let rust =
+                    (from != to).then(|| (from.spelled().to_owned(), to.spelled().to_owned()));
                 let change = if is {
-                    SchemaChange::PropertyBecameRequired { rust_changed }
+                    SchemaChange::PropertyBecameRequired { rust }
                 } else {
-                    SchemaChange::PropertyBecameOptional { rust_changed }
+                    SchemaChange::PropertyBecameOptional { rust }
                 };
                 self.report(change, &here);
             }

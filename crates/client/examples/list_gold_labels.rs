@@ -6,6 +6,7 @@
 //! with `REFACTOR_URL` (default `http://127.0.0.1:8080`) and `REFACTOR_TOKEN` set, e.g. to the
 //! values `refactor-server serve --demo` prints.
 
+use refactor_client::types::Nullable;
 use refactor_client::{Client, Error};
 
 #[tokio::main]
@@ -23,10 +24,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     match client.list_run_gold_labels(&run).await {
         Ok(labels) => {
             for label in labels.into_inner() {
+                // Each optional value is absent, null or a value (`Nullable`).
                 let value = match (&label.text_value, &label.object_value) {
-                    (Some(text), _) => text.clone(),
-                    (None, Some(object)) => serde_json::Value::Object(object.clone()).to_string(),
-                    (None, None) => String::new(),
+                    (Nullable::Value(text), _) => text.clone(),
+                    (_, Nullable::Value(object)) => {
+                        serde_json::Value::Object(object.clone()).to_string()
+                    }
+                    (Nullable::Null, _) | (_, Nullable::Null) => "null".to_owned(),
+                    (Nullable::Absent, Nullable::Absent) => String::new(),
                 };
                 println!(
                     "{} {} {value}",

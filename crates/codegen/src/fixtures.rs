@@ -143,6 +143,13 @@ mod conformance {{
                     );
                 }}
 
+                #[test]
+                fn properties_are_required_and_nullable_as_the_spec_says() {{
+                    let mismatches = refactor_openapi::presence::presence_mismatches(&harness::spec_document(), &harness::trait_document());
+                    let listed: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
+                    assert!(listed.is_empty(), "{{listed:#?}}");
+                }}
+
                 #[tokio::test]
                 async fn every_client_call_reaches_its_endpoint() {{
                     let server = harness::start_stub();

@@ -14,6 +14,7 @@ pub mod normalize;
 pub mod overlay;
 pub mod patterns;
 pub mod pointer;
+pub mod presence;
 pub mod resolve;
 pub mod routes;
 pub mod security;

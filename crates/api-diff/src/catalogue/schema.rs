@@ -32,13 +32,13 @@ pub enum SchemaChange {
     },
     /// `nullable: true` added.
     BecameNullable {
-        /// The field's Rust type gained an `Option`.
-        rust_changed: bool,
+        /// The field's type around the value's, when it changed (`Option<T>` to `Nullable<T>`).
+        rust: Option<(String, String)>,
     },
     /// `nullable: true` removed.
     BecameNotNullable {
-        /// The field's Rust type lost its `Option`.
-        rust_changed: bool,
+        /// The field's type around the value's, when it changed.
+        rust: Option<(String, String)>,
     },
     /// An enum value added.
     EnumValueAdded(String),
@@ -85,13 +85,13 @@ pub enum SchemaChange {
     },
     /// A property became required.
     PropertyBecameRequired {
-        /// The field lost its `Option`.
-        rust_changed: bool,
+        /// The field's type around the value's, when it changed (`Option<T>` to `T`).
+        rust: Option<(String, String)>,
     },
     /// A property became optional.
     PropertyBecameOptional {
-        /// The field gained an `Option`.
-        rust_changed: bool,
+        /// The field's type around the value's, when it changed.
+        rust: Option<(String, String)>,
     },
     /// `additionalProperties: false` added.
     AdditionalPropertiesForbidden,
@@ -202,17 +202,21 @@ impl SchemaChange {
                     compile(format!("its type changes from `{from}` to `{to}`"));
                 }
             }
-            Self::BecameNullable { rust_changed: true } => {
-                compile("its type gains an `Option`".to_owned());
+            Self::BecameNullable {
+                rust: Some((from, to)),
             }
-            Self::BecameNotNullable { rust_changed: true } => {
-                compile("its type loses its `Option`".to_owned());
+            | Self::BecameNotNullable {
+                rust: Some((from, to)),
+            } => {
+                compile(format!("its type changes from `{from}` to `{to}`"));
             }
-            Self::PropertyBecameRequired { rust_changed: true } => {
-                compile("the field loses its `Option`".to_owned());
+            Self::PropertyBecameRequired {
+                rust: Some((from, to)),
             }
-            Self::PropertyBecameOptional { rust_changed: true } => {
-                compile("the field becomes an `Option`".to_owned());
+            | Self::PropertyBecameOptional {
+                rust: Some((from, to)),
+            } => {
+                compile(format!("the field changes from `{from}` to `{to}`"));
             }
             Self::EnumValueRemoved(value) => {
                 compile(format!("the variant for {value} is gone"));

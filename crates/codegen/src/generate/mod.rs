@@ -10,6 +10,7 @@ pub mod examples;
 mod failures;
 pub mod format;
 pub mod harness;
+pub mod presence;
 pub mod server_api;
 pub mod timestamps;
 pub mod type_index;
@@ -57,7 +58,9 @@ pub fn generate_sources(
     spec_label: &str,
 ) -> anyhow::Result<GeneratedSources> {
     let input = typify_input::typify_input(document);
-    let types = types::generate_types(&input)
+    // The types come from a copy that tells nullable properties apart (see `presence`).
+    let marked = presence::marked_for_typify(&input)?;
+    let types = types::generate_types(&marked)
         .map_err(|error| in_stage(error, "failed to generate the types crate"))?;
     let client = client::generate_client(&input, &names.types_path, &types.named_types)
         .map_err(|error| in_stage(error, "failed to generate the client crate"))?;

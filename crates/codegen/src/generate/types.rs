@@ -11,7 +11,7 @@ use typify::TypeDetails;
 use super::constrained_strings::with_documented_constraints;
 use super::failures::located_library_error;
 use super::library_call;
-use super::timestamps::with_rfc3339_timestamps;
+use super::presence::with_presence;
 use super::type_index::TypeIndex;
 
 /// A named type of the types crate and the traits typify implemented for it.
@@ -33,7 +33,8 @@ pub struct TypesOutput {
 }
 
 /// Generates the types of `input` (the document as typify reads it, see
-/// [`super::typify_input`]); a schema typify cannot convert, or converts into a type no value
+/// [`super::typify_input`], with its nullable properties marked, see
+/// [`super::presence::marked_for_typify`]); a schema typify cannot convert, or converts into a type no value
 /// decodes into, is a [`SpecError`] at its pointer.
 pub fn generate_types(input: &Value) -> anyhow::Result<TypesOutput> {
     let spec = parse(input)?;
@@ -46,7 +47,7 @@ pub fn generate_types(input: &Value) -> anyhow::Result<TypesOutput> {
     };
     let type_space = generator.get_type_space();
     uninhabited_types_refused(&generator, input)?;
-    let tokens = with_documented_constraints(with_rfc3339_timestamps(type_space.to_stream())?)?;
+    let tokens = with_documented_constraints(with_presence(type_space.to_stream())?)?;
     let named_types = type_space
         .iter_types()
         .filter(|ty| {

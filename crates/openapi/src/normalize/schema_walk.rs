@@ -88,7 +88,7 @@ fn walk_document(
 }
 
 /// Visits the schema at `pointer` and then its subschemas.
-pub(crate) fn walk_schema(
+pub fn walk_schema(
     value: &mut Value,
     pointer: &Pointer,
     visitor: &mut SchemaVisitor<'_>,

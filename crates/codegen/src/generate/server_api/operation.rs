@@ -330,14 +330,16 @@ fn parameter_struct(
     let fields = params
         .iter()
         .map(|param| {
-            let ty = rust_type(&param.schema, types_path)
+            let value_ty = rust_type(&param.schema, types_path)
                 .with_context(|| format!("parameter `{}`", param.name))?;
-            let ty = if param.required {
-                ty
+            let strict_uuid = hyphenated_uuid_attribute(&value_ty, param.required);
+            let (ty, optional) = if param.required {
+                (value_ty, None)
             } else {
-                quote! { ::std::option::Option<#ty> }
+                let optional = optional_parameter_attributes(&param.schema, &value_ty)
+                    .with_context(|| format!("parameter `{}`", param.name))?;
+                (quote! { ::std::option::Option<#value_ty> }, Some(optional))
             };
-            let strict_uuid = hyphenated_uuid_attribute(&ty);
             let field = format_ident!("{}", param.field);
             let rename = (param.field != param.name).then(|| {
                 let wire = &param.name;
@@ -350,6 +352,7 @@ fn parameter_struct(
             Ok(quote! {
                 #doc
                 #rename
+                #optional
                 #strict_uuid
                 pub #field: #ty,
             })
@@ -364,17 +367,42 @@ fn parameter_struct(
     })
 }
 
-/// The attribute that reads a `format: uuid` parameter only in its hyphenated form, for a field
-/// of type `ty` (`None` for any other type). See `hyphenated_uuid` in the runtime.
-fn hyphenated_uuid_attribute(ty: &TokenStream) -> Option<TokenStream> {
-    let spelled = ty.to_string();
-    if spelled == quote!(::uuid::Uuid).to_string() {
-        Some(quote! { #[serde(deserialize_with = "hyphenated_uuid::required")] })
-    } else if spelled == quote!(::std::option::Option<::uuid::Uuid>).to_string() {
-        Some(quote! { #[serde(default, deserialize_with = "hyphenated_uuid::optional")] })
-    } else {
-        None
+/// The attribute that reads a `format: uuid` parameter only in its hyphenated form, for a
+/// parameter whose value is of type `ty` (`None` for any other type). See `hyphenated_uuid` in
+/// the runtime.
+fn hyphenated_uuid_attribute(ty: &TokenStream, required: bool) -> Option<TokenStream> {
+    if ty.to_string() != quote!(::uuid::Uuid).to_string() {
+        return None;
     }
+    Some(if required {
+        quote! { #[serde(deserialize_with = "hyphenated_uuid::required")] }
+    } else {
+        quote! { #[serde(deserialize_with = "hyphenated_uuid::optional")] }
+    })
+}
+
+/// The attributes of an optional parameter whose value is of type `ty`: absent is `None`
+/// (`default`), and unless the spec makes it nullable, schemars documents it as `ty`, not as a
+/// nullable `Option` (the `default` keeps it not required).
+fn optional_parameter_attributes(
+    schema: &serde_json::Value,
+    ty: &TokenStream,
+) -> anyhow::Result<TokenStream> {
+    if schema.get("nullable") == Some(&serde_json::Value::Bool(true)) {
+        return Ok(quote! { #[serde(default)] });
+    }
+    let spelled: String = ty
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if syn::parse_str::<syn::Type>(&spelled).is_err() {
+        bail!("`{ty}` does not spell a type without its spaces");
+    }
+    Ok(quote! {
+        #[serde(default)]
+        #[schemars(with = #spelled)]
+    })
 }
 
 /// How a response's status is spelled in Rust.

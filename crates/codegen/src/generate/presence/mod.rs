@@ -1,0 +1,49 @@
+//! Null is not absent: each property's field holds exactly what the spec allows it to be, and
+//! writes back exactly what it holds.
+//!
+//! typify reads an optional property and a nullable one alike: both become `Option<T>`, `None`
+//! is skipped when writing, and `null` reads as `None`. So a `null` the server sent comes back
+//! absent, a client cannot send `null` to clear a field (a PATCH body's `{"text_value": null}`
+//! goes out as `{}`), an optional property that may not be `null` accepts it, and schemars
+//! documents every `Option` as nullable and not required. This step rewrites typify's output:
+//!
+//! | spec | field | serde | schemars documents |
+//! |---|---|---|---|
+//! | required | `T` | (typify's) | `T`, required |
+//! | required, nullable | `Option<T>` | `deserialize_with = Option::deserialize` (typify's): missing is an error, `None` is written as `null` | `with = "presence::Required<Option<T>>"`: `T` nullable, required |
+//! | optional | `Option<T>` | `default`, `skip_serializing_if = Option::is_none`, `deserialize_with = presence::deserialize_some`: `null` is refused | `with = "T"`: `T`, not required (the `default`) |
+//! | optional, nullable | `presence::Nullable<T>` | `default`, `skip_serializing_if = Nullable::is_absent` | `T` nullable, not required |
+//!
+//! Properties with a default value, arrays and maps (which typify reads as empty when absent)
+//! and flattened parts keep typify's fields. The design is in the README ("Null is not absent").
+//!
+//! Three modules: [`marker`] carries "nullable" through typify to the fields, [`fields`]
+//! rewrites them, [`runtime`] emits the `presence` module they name.
+
+mod fields;
+mod marker;
+mod runtime;
+
+use anyhow::Context as _;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub use marker::marked_for_typify;
+
+use super::timestamps;
+
+/// typify's output (from a document [`marked_for_typify`]) with every field holding what its
+/// property's presence allows, timestamps decoded fast, and the `presence` runtime.
+pub fn with_presence(tokens: TokenStream) -> anyhow::Result<TokenStream> {
+    let mut file: syn::File = syn::parse2(tokens).context("typify's output is not valid Rust")?;
+    let timestamps = fields::rewrite_fields(&mut file.items)?;
+    marker::strip_marks(&mut file.items);
+    if !timestamps.is_empty() {
+        file.items.push(timestamps::helper_module(&timestamps));
+    }
+    let runtime = runtime::runtime_items(&file.items)?;
+    Ok(quote! {
+        #file
+        #runtime
+    })
+}
