@@ -2,8 +2,6 @@
 //! function here is the action of one alignment rule of [`super::rules::RULES`], which the walk
 //! runs from the table, in the table's order.
 
-use std::collections::BTreeSet;
-
 use serde_json::{Map, Value};
 
 use crate::naming::type_name;
@@ -129,36 +127,6 @@ pub(super) fn drop_null_alternatives(pair: &mut Pair<'_>) {
     let (expected, actual) = (kept(expected), kept(actual));
     pair.expected["anyOf"] = expected;
     pair.actual["anyOf"] = actual;
-}
-
-/// Rule required-nullable-as-option: a property the spec requires but allows to be null need not
-/// be required by the implementation.
-pub(super) fn optional_required_nullables(pair: &mut Pair<'_>) {
-    if !both_inline(pair) {
-        return;
-    }
-    let actual_required: BTreeSet<String> = pair
-        .actual
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|names| {
-            names
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    let properties = pair.expected.get("properties").cloned();
-    if let Some(Value::Array(required)) = pair.expected.get_mut("required") {
-        required.retain(|name| {
-            let nullable = name
-                .as_str()
-                .and_then(|n| properties.as_ref()?.get(n))
-                .is_some_and(|p| p.get("nullable") == Some(&Value::Bool(true)));
-            !nullable || name.as_str().is_some_and(|n| actual_required.contains(n))
-        });
-    }
 }
 
 /// Rule component-names-as-rust-types: the implementation's component for the spec's `name`,

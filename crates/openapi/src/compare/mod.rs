@@ -348,11 +348,6 @@ fn compare_parameters(
             continue;
         };
         let required = |p: &Value| p.get("required") == Some(&Value::Bool(true));
-        // An optional parameter is an `Option` in the extractor struct: rule optional-is-nullable.
-        let parameter_facts = Facts {
-            optional_property: !required(e),
-            ..Facts::default()
-        };
         if required(e) != required(a) {
             walk.report(
                 place.then(Segment::Keyword("required".into())),
@@ -379,7 +374,7 @@ fn compare_parameters(
             &place.then(Segment::Keyword("schema".into())),
             &schema(e),
             &schema(a),
-            parameter_facts,
+            Facts::default(),
         );
     }
 }

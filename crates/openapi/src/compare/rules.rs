@@ -15,8 +15,6 @@ use super::difference::{Difference, Segment};
 /// Facts the walk knows about a difference that a rule may need.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Facts {
-    /// The difference is inside a property the spec does not require.
-    pub optional_property: bool,
     /// The difference is about a component no operation of the spec reaches.
     pub unreachable_component: bool,
     /// Summary and description differ, but read together they say the same.
@@ -120,7 +118,9 @@ fn holds_the_spec_bounds(format: &str, spec_format: Option<&str>, facts: &Facts)
         .and_then(format_range)
         .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
     let lower = facts.spec_lower_bound.map_or(spec_low, |b| b.max(spec_low));
-    let upper = facts.spec_upper_bound.map_or(spec_high, |b| b.min(spec_high));
+    let upper = facts
+        .spec_upper_bound
+        .map_or(spec_high, |b| b.min(spec_high));
     lower >= low && upper <= high
 }
 
@@ -223,18 +223,6 @@ pub const RULES: &[Rule] = &[
         }),
     },
     Rule {
-        name: "optional-is-nullable-in-rust",
-        why: "typify maps an optional property to `Option<T>` and schemars documents every \
-              `Option<T>` as nullable; the types skip `None` when serializing, so a null is never \
-              sent where the spec only allows the property to be absent",
-        action: Action::Allow(|d, facts| {
-            facts.optional_property
-                && matches!(d.place.last(), Some(Segment::Keyword(k)) if k == "nullable")
-                && d.actual == Some(Value::Bool(true))
-                && matches!(d.expected, None | Some(Value::Bool(false)))
-        }),
-    },
-    Rule {
         name: "single-allof-wrapper",
         why: "schemars writes a nullable reference as `allOf: [$ref]` beside `nullable`; a \
               one-element `allOf` is the schema it wraps",
@@ -298,12 +286,6 @@ pub const RULES: &[Rule] = &[
             });
             matches!(last, Segment::Keyword(k) if k == "description") && in_schema
         }),
-    },
-    Rule {
-        name: "required-nullable-as-option",
-        why: "typify makes a required but nullable property an `Option`, which schemars documents \
-              as not required; it is always sent (as null when absent)",
-        action: Action::Align(align::optional_required_nullables),
     },
     Rule {
         name: "null-alternatives",

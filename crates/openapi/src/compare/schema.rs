@@ -312,24 +312,15 @@ impl<'a> SchemaWalk<'a> {
             .get("properties")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
-        let required: BTreeSet<&str> = expected
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|names| names.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
         let names: BTreeSet<&String> = expected_properties
             .keys()
             .chain(actual_properties.keys())
             .collect();
         for name in names {
             let property_place = place.then(Segment::Property(name.clone()));
-            let property_facts = Facts {
-                optional_property: !required.contains(name.as_str()),
-                ..facts
-            };
             match (expected_properties.get(name), actual_properties.get(name)) {
-                (Some(e), Some(a)) => self.compare(&property_place, e, a, property_facts),
-                (e, a) => self.report(property_place, e, a, property_facts),
+                (Some(e), Some(a)) => self.compare(&property_place, e, a, facts),
+                (e, a) => self.report(property_place, e, a, facts),
             }
         }
     }

@@ -32,12 +32,15 @@ fn identical_documents_agree() {
 }
 
 #[test]
-fn optional_property_made_nullable_is_allowed_by_its_rule() {
+fn optional_property_made_nullable_disagrees() {
     let mut actual = label();
     actual["properties"]["text"]["nullable"] = json!(true);
     let comparison = compare(&document(label()), &document(actual));
-    assert!(comparison.agrees(), "{comparison}");
-    assert_eq!(comparison.allowed[0].1.name, "optional-is-nullable-in-rust");
+    assert_eq!(comparison.disagreements.len(), 1, "{comparison}");
+    assert_eq!(
+        comparison.disagreements[0].place.to_string(),
+        "schema Label › property `text` › nullable"
+    );
 }
 
 #[test]
