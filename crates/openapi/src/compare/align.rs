@@ -93,42 +93,6 @@ pub(super) fn imply_types(pair: &mut Pair<'_>) {
     }
 }
 
-/// Rule null-alternatives: a union's null-only alternative (`{nullable: true}`) makes the union
-/// nullable; the alternatives at its place on both sides are not compared.
-pub(super) fn drop_null_alternatives(pair: &mut Pair<'_>) {
-    let (Some(expected), Some(actual)) = (
-        pair.expected.get("anyOf").and_then(Value::as_array),
-        pair.actual.get("anyOf").and_then(Value::as_array),
-    ) else {
-        return;
-    };
-    if expected.len() != actual.len() {
-        return;
-    }
-    let null_only = |alternative: &Value| {
-        alternative
-            .as_object()
-            .is_some_and(|a| a.len() == 1 && a.get("nullable") == Some(&Value::Bool(true)))
-    };
-    let keep: Vec<bool> = expected.iter().map(|a| !null_only(a)).collect();
-    if keep.iter().all(|k| *k) {
-        return;
-    }
-    let kept = |alternatives: &[Value]| -> Value {
-        Value::Array(
-            alternatives
-                .iter()
-                .zip(&keep)
-                .filter(|(_, keep)| **keep)
-                .map(|(alternative, _)| alternative.clone())
-                .collect(),
-        )
-    };
-    let (expected, actual) = (kept(expected), kept(actual));
-    pair.expected["anyOf"] = expected;
-    pair.actual["anyOf"] = actual;
-}
-
 /// Rule component-names-as-rust-types: the implementation's component for the spec's `name`,
 /// under the Rust name typify gives it; a component that only wraps another reference is that
 /// reference's type.

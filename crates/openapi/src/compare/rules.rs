@@ -288,12 +288,6 @@ pub const RULES: &[Rule] = &[
         }),
     },
     Rule {
-        name: "null-alternatives",
-        why: "a union's null-only alternative (`{nullable: true}`) is how the spec makes the union \
-              nullable; typify models it as an optional value, not as an alternative",
-        action: Action::Align(align::drop_null_alternatives),
-    },
-    Rule {
         name: "titles-are-annotations",
         why: "a title is an annotation: typify names types after spec titles, and schemars titles \
               the schemas of unnamed Rust types (`Array_of_RunGoldLabel`)",
