@@ -356,16 +356,25 @@ fn compare_parameters(
                 Facts::default(),
             );
         }
-        let description = |p: &Value| {
-            p.get("description")
-                .and_then(Value::as_str)
-                .map(normalize_whitespace)
+        // A parameter without a description of its own is described by its type (dropshot moves
+        // an inline type's description onto the parameter; a spec may reference a described
+        // component): each side's parameter reads as its own description, else its type's.
+        let described = |document: &Value, p: &Value| {
+            let own = p.get("description").cloned();
+            own.or_else(|| {
+                resolve(document, p.get("schema")?)
+                    .get("description")
+                    .cloned()
+            })
         };
-        if description(e) != description(a) {
+        let (spec_description, implementation_description) =
+            (described(spec, e), described(implementation, a));
+        let text = |d: &Option<Value>| d.as_ref().and_then(Value::as_str).map(normalize_whitespace);
+        if text(&spec_description) != text(&implementation_description) {
             walk.report(
                 place.then(Segment::Keyword("description".into())),
-                e.get("description"),
-                a.get("description"),
+                spec_description.as_ref(),
+                implementation_description.as_ref(),
                 Facts::default(),
             );
         }

@@ -204,3 +204,39 @@ fn a_component_only_merged_into_an_all_of_may_be_absent() {
         "{comparison}"
     );
 }
+
+/// The seed's document with its path parameter's schema a reference to `Id`, described `text`.
+fn parameter_of_described_type(text: &str) -> Value {
+    let mut document = document(label());
+    document["paths"]["/labels/{id}"]["get"]["parameters"][0]["schema"] =
+        json!({"$ref": "#/components/schemas/Id"});
+    document["components"]["schemas"]["Id"] =
+        json!({"type": "string", "format": "uuid", "description": text});
+    document
+}
+
+#[test]
+fn a_parameter_is_described_by_its_type_when_it_has_no_description() {
+    let spec = parameter_of_described_type("A label's id");
+    let mut implementation = document(label());
+    implementation["paths"]["/labels/{id}"]["get"]["parameters"][0]["description"] =
+        json!("A label's id");
+    let comparison = compare(&spec, &implementation);
+    assert!(
+        !comparison
+            .disagreements
+            .iter()
+            .any(|d| d.place.to_string().ends_with("description")),
+        "{comparison}"
+    );
+    implementation["paths"]["/labels/{id}"]["get"]["parameters"][0]["description"] =
+        json!("Another text");
+    let comparison = compare(&spec, &implementation);
+    assert!(
+        comparison
+            .disagreements
+            .iter()
+            .any(|d| d.place.to_string() == "GET /labels/{id} › path parameter `id` › description"),
+        "{comparison}"
+    );
+}
