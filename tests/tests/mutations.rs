@@ -313,6 +313,13 @@ const CATALOGUE: &[Mutation] = &[
         },
     },
     Mutation {
+        name: "nullable added to an optional property",
+        names: "property `updated_at` › nullable",
+        apply: |spec| {
+            property(spec, "updated_at")["nullable"] = json!(true);
+        },
+    },
+    Mutation {
         name: "enum added to a string property",
         names: "property `output_resource_name` › enum",
         apply: |spec| {

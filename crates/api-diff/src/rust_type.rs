@@ -70,9 +70,9 @@ pub fn referenced_name(schema: &Value) -> Option<String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldWrapper {
     /// `T`: required and not nullable, or optional with a default typify applies (an array
-    /// or a map is empty when absent, a schema's `default` is the value).
+    /// or a map is empty when absent, a one-value tag's `default` is the value).
     None,
-    /// `Option<T>`: required and nullable, optional and not nullable, or nullable with a
+    /// `Option<T>`: required and nullable, optional and not nullable, or a nullable tag with its
     /// default value.
     Option,
     /// `Nullable<T>`: optional and nullable (absent, null and a value apart).
@@ -94,7 +94,14 @@ impl FieldWrapper {
 pub fn field_wrapper(document: &Value, schema: &Value, required: bool) -> FieldWrapper {
     let resolved = resolve::through_aliases(document, schema);
     let default = |schema: &Value| schema.get("default").filter(|d| !d.is_null()).is_some();
-    let has_default = default(schema) || default(resolved);
+    // The generator keeps an optional property's own default only where the property admits one
+    // value (a `const` tag): any other would be sent for a property nobody set.
+    let one_value = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|values| values.len() == 1);
+    let has_default =
+        (default(schema) && one_value) || (!std::ptr::eq(resolved, schema) && default(resolved));
     if is_nullable(document, schema) {
         return if required || has_default {
             FieldWrapper::Option
@@ -317,7 +324,7 @@ mod tests {
     }
 
     #[test]
-    fn optional_fields_are_options_unless_they_have_a_default() {
+    fn optional_fields_are_options_unless_they_are_collections_or_tags_with_a_default() {
         let document = json!({});
         let wrapper = |schema: Value, required: bool| field_wrapper(&document, &schema, required);
         assert_eq!(
@@ -326,8 +333,16 @@ mod tests {
         );
         assert_eq!(wrapper(json!({"type": "string"}), true), FieldWrapper::None);
         assert_eq!(wrapper(json!({"type": "array"}), false), FieldWrapper::None);
+        // The generator drops the default of a property that admits more than one value.
         assert_eq!(
             wrapper(json!({"type": "string", "default": "a"}), false),
+            FieldWrapper::Option
+        );
+        assert_eq!(
+            wrapper(
+                json!({"type": "string", "enum": ["span"], "default": "span"}),
+                false
+            ),
             FieldWrapper::None
         );
     }
@@ -348,7 +363,7 @@ mod tests {
                 json!({"type": "string", "nullable": true, "default": "a"}),
                 false
             ),
-            FieldWrapper::Option
+            FieldWrapper::Nullable
         );
         assert_eq!(
             wrapper(

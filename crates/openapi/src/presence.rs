@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::naming::type_name;
 use crate::normalize::operations::HTTP_METHODS;
+use crate::resolve::through_references;
 
 /// A property or parameter whose presence differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,13 +96,16 @@ impl<'a> Walk<'a> {
     }
 
     fn operation(&mut self, place: &str, expected: &'a Value, actual: &'a Value) {
+        let (spec, implementation) = (self.spec, self.implementation);
         for parameter in list(expected, "parameters") {
+            let parameter = through_references(spec, parameter);
             let (Some(name), Some(location)) = (text(parameter, "name"), text(parameter, "in"))
             else {
                 continue;
             };
             let Some(other) = list(actual, "parameters")
                 .iter()
+                .map(|p| through_references(implementation, p))
                 .find(|p| text(p, "name") == Some(name) && text(p, "in") == Some(location))
             else {
                 continue;
@@ -118,12 +122,12 @@ impl<'a> Walk<'a> {
                 self.schemas(&place, e, a);
             }
         }
-        let body = |operation: &'a Value| {
-            operation
-                .pointer("/requestBody/content/application~1json/schema")
-                .or_else(|| first_media_schema(operation.get("requestBody")?))
+        let body = |document: &'a Value, operation: &'a Value| {
+            let body = through_references(document, operation.get("requestBody")?);
+            body.pointer("/content/application~1json/schema")
+                .or_else(|| first_media_schema(body))
         };
-        if let (Some(e), Some(a)) = (body(expected), body(actual)) {
+        if let (Some(e), Some(a)) = (body(spec, expected), body(implementation, actual)) {
             self.schemas(&format!("{place} › request body"), e, a);
         }
         if let (Some(Value::Object(expected)), Some(Value::Object(actual))) =
@@ -131,8 +135,10 @@ impl<'a> Walk<'a> {
         {
             for (status, response) in expected {
                 let (Some(e), Some(a)) = (
-                    first_media_schema(response),
-                    actual.get(status).and_then(first_media_schema),
+                    first_media_schema(through_references(spec, response)),
+                    actual
+                        .get(status)
+                        .and_then(|r| first_media_schema(through_references(implementation, r))),
                 ) else {
                     continue;
                 };
@@ -450,6 +456,39 @@ mod tests {
             places(&operation(false, true), &operation(false, false)),
             [
                 "GET /items › query parameter `limit` › required: the spec says true, the implementation false"
+            ]
+        );
+    }
+
+    #[test]
+    fn referenced_parameters_bodies_and_responses_are_checked() {
+        let operation = json!({
+            "parameters": [{"$ref": "#/components/parameters/Limit"}],
+            "requestBody": {"$ref": "#/components/requestBodies/Patch"},
+            "responses": {"404": {"$ref": "#/components/responses/Missing"}}
+        });
+        let document = |nullable: bool| {
+            json!({
+                "paths": {"/labels": {"patch": operation}},
+                "components": {
+                    "parameters": {"Limit": {"name": "limit", "in": "query", "schema": {
+                        "type": "integer", "nullable": nullable
+                    }}},
+                    "requestBodies": {"Patch": {"content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"text": {"type": "string", "nullable": nullable}}
+                    }}}}},
+                    "responses": {"Missing": {"description": "missing", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"code": {"type": "string", "nullable": nullable}}
+                    }}}}}
+                }
+            })
+        };
+        assert_eq!(
+            places(&document(false), &document(true)),
+            [
+                "PATCH /labels › query parameter `limit` › nullable: the spec says false, the implementation true",
+                "PATCH /labels › request body › property `text` › nullable: the spec says false, the implementation true",
+                "PATCH /labels › response 404 › property `code` › nullable: the spec says false, the implementation true",
             ]
         );
     }

@@ -13,6 +13,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use refactor_openapi::status::Status;
 use refactor_openapi::{Pointer, SpecError, resolve};
 use serde_json::Value;
 
@@ -49,11 +50,11 @@ pub fn generate_harness(
         .collect::<anyhow::Result<Vec<_>>>()?;
     let records = operations.iter().zip(&calls).map(|(operation, call)| {
         let operation_id = &operation.operation_id;
-        // The stub's message can be read back only from a typed (JSON) error body.
-        let typed_error = operation
-            .responses
-            .iter()
-            .any(|r| r.status.is_error() && r.body.json_schema().is_some());
+        // The stub's message can be read back only from a typed (JSON) error body; progenitor
+        // reads a `default` body as the error type too.
+        let typed_error = operation.responses.iter().any(|r| {
+            (r.status.is_error() || r.status == Status::Default) && r.body.json_schema().is_some()
+        });
         if operation.websocket {
             quote! { record_upgrade(&mut missing, #operation_id, #call.await); }
         } else if typed_error {

@@ -101,7 +101,8 @@ fn rewrite_field(field: &mut Field) -> anyhow::Result<Option<TimestampField>> {
             timestamp.then_some(TimestampField::Some)
         }
     } else if serde.has("default") && !serde.has("deserialize_with") {
-        // Optional with a default value (nullable, or it would not be an `Option`).
+        // Optional with a default value: a nullable one-value tag (the only defaults
+        // `typify_input` leaves on optional properties).
         timestamp.then_some(TimestampField::NullAsNone)
     } else {
         return Ok(None);

@@ -14,7 +14,7 @@
 //! | optional | `Option<T>` | `default`, `skip_serializing_if = Option::is_none`, `deserialize_with = presence::deserialize_some`: `null` is refused | `with = "T"`: `T`, not required (the `default`) |
 //! | optional, nullable | `presence::Nullable<T>` | `default`, `skip_serializing_if = Nullable::is_absent` | `T` nullable, not required |
 //!
-//! Properties with a default value, arrays and maps (which typify reads as empty when absent)
+//! One-value tags with their default (the only defaults `typify_input` leaves), arrays and maps (which typify reads as empty when absent)
 //! and flattened parts keep typify's fields. The design is in the README ("Null is not absent").
 //!
 //! Three modules: [`marker`] carries "nullable" through typify to the fields, [`fields`]
