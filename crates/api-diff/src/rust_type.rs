@@ -102,7 +102,9 @@ pub fn field_wrapper(document: &Value, schema: &Value, required: bool) -> FieldW
         .is_some_and(|values| values.len() == 1);
     let has_default =
         (default(schema) && one_value) || (!std::ptr::eq(resolved, schema) && default(resolved));
-    if is_nullable(document, schema) {
+    // The generator makes a `Nullable` of a property that is itself nullable; one that
+    // references a nullable type is an `Option` of that type, which holds the `null` itself.
+    if schema.get("nullable") == Some(&Value::Bool(true)) {
         return if required || has_default {
             FieldWrapper::Option
         } else {
@@ -371,6 +373,14 @@ mod tests {
                 false
             ),
             FieldWrapper::Nullable
+        );
+        // A reference to a nullable type: an `Option` of the type, which holds the null.
+        let document =
+            json!({"components": {"schemas": {"Code": {"type": "string", "nullable": true}}}});
+        let reference = json!({"$ref": "#/components/schemas/Code"});
+        assert_eq!(
+            field_wrapper(&document, &reference, false),
+            FieldWrapper::Option
         );
     }
 }
