@@ -391,14 +391,21 @@ impl<'a> SchemaWalk<'a> {
 }
 
 /// The schema that accepts any value: `true`, or an object without a keyword that constrains
-/// (annotations aside).
+/// (annotations aside; `nullable` adds `null` to a type, and without one every value, `null`
+/// included, is allowed already: `{nullable: true}` is any value, as typify reads it).
 fn accepts_anything(schema: &Value) -> bool {
     match schema {
         Value::Bool(accepts) => *accepts,
         Value::Object(object) => object.keys().all(|key| {
             matches!(
                 key.as_str(),
-                "description" | "title" | "example" | "examples" | "default" | "deprecated"
+                "description"
+                    | "title"
+                    | "example"
+                    | "examples"
+                    | "default"
+                    | "deprecated"
+                    | "nullable"
             ) || key.starts_with("x-")
         }),
         _ => false,

@@ -240,3 +240,20 @@ fn a_parameter_is_described_by_its_type_when_it_has_no_description() {
         "{comparison}"
     );
 }
+
+#[test]
+fn a_null_only_alternative_is_any_value() {
+    // OpenAPI 3.0's `{nullable: true}` has no type: it allows every value, as `{}` does (typify
+    // makes it a `serde_json::Value` alternative, which schemars documents as `{}`).
+    let union = |last: Value| json!({"anyOf": [{"type": "string"}, {"type": "integer"}, last]});
+    let comparison = compare(
+        &document(union(json!({"nullable": true}))),
+        &document(union(json!({}))),
+    );
+    assert!(comparison.agrees(), "{comparison}");
+    let comparison = compare(
+        &document(union(json!({"nullable": true}))),
+        &document(union(json!({"type": "boolean"}))),
+    );
+    assert!(!comparison.agrees(), "{comparison}");
+}
