@@ -69,8 +69,7 @@ pub fn referenced_name(schema: &Value) -> Option<String> {
 /// What wraps a property's type in its struct (see the generator's `presence` step).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldWrapper {
-    /// `T`: required and not nullable, or optional with a default typify applies (an array
-    /// or a map is empty when absent, a one-value tag's `default` is the value).
+    /// `T`: required and not nullable, or an optional one-value tag with its `default`.
     None,
     /// `Option<T>`: required and nullable, optional and not nullable, or a nullable tag with its
     /// default value.
@@ -114,9 +113,7 @@ pub fn field_wrapper(document: &Value, schema: &Value, required: bool) -> FieldW
     if required {
         return FieldWrapper::None;
     }
-    let intrinsic_default = matches!(resolved.get("type").and_then(Value::as_str), Some("array"))
-        || (resolved.get("type").and_then(Value::as_str) == Some("object") && is_map(resolved));
-    if intrinsic_default || has_default {
+    if has_default {
         FieldWrapper::None
     } else {
         FieldWrapper::Option
@@ -326,7 +323,7 @@ mod tests {
     }
 
     #[test]
-    fn optional_fields_are_options_unless_they_are_collections_or_tags_with_a_default() {
+    fn optional_fields_are_options_unless_they_are_tags_with_a_default() {
         let document = json!({});
         let wrapper = |schema: Value, required: bool| field_wrapper(&document, &schema, required);
         assert_eq!(
@@ -334,7 +331,11 @@ mod tests {
             FieldWrapper::Option
         );
         assert_eq!(wrapper(json!({"type": "string"}), true), FieldWrapper::None);
-        assert_eq!(wrapper(json!({"type": "array"}), false), FieldWrapper::None);
+        // An optional array is an `Option` too: `[]` and absent apart.
+        assert_eq!(
+            wrapper(json!({"type": "array"}), false),
+            FieldWrapper::Option
+        );
         // The generator drops the default of a property that admits more than one value.
         assert_eq!(
             wrapper(json!({"type": "string", "default": "a"}), false),

@@ -5,8 +5,10 @@
 //! `deserialize_with = "::std::option::Option::deserialize"` (so a missing one is an error), an
 //! optional one without a default is an `Option` with
 //! `skip_serializing_if = "::std::option::Option::is_none"`, and the [`marker`](super::marker)
-//! says which of those the spec makes nullable. Anything else (a required value, an optional one
-//! with a default, an array or a map, a flattened part) keeps typify's type and attributes.
+//! says which of those the spec makes nullable; an optional array or map is a collection with a
+//! bare `default` and `skip_serializing_if = "<collection>::is_empty"`, which becomes an `Option`
+//! of it. Anything else (a required value, an optional one-value tag with its default, a
+//! flattened part) keeps typify's type and attributes.
 
 use std::collections::BTreeSet;
 
@@ -63,6 +65,21 @@ fn rewrite_field(field: &mut Field) -> anyhow::Result<Option<TimestampField>> {
         return Ok(None);
     }
     let Some(inner) = option_inner(&field.ty).cloned() else {
+        if is_empty_when_absent(&serde) {
+            // An optional array or map: typify's field reads absent as empty and writes empty
+            // as absent, so `[]` could be neither read back nor sent (a PATCH clearing a list).
+            // An `Option` of it keeps the two apart, and refuses `null` as any optional does.
+            let collection = field.ty.clone();
+            field.ty = parse_quote!(::std::option::Option<#collection>);
+            serde.set("skip_serializing_if", SKIP_NONE);
+            serde.set("deserialize_with", "presence::deserialize_some");
+            serde.replace_in(&mut field.attrs);
+            let documented = spelled(&quote!(#collection))?;
+            field
+                .attrs
+                .push(parse_quote!(#[schemars(with = #documented)]));
+            return Ok(None);
+        }
         // `T`: required, or optional with a default value.
         if is_timestamp(&field.ty) && !serde.has("deserialize_with") {
             serde.set("deserialize_with", TimestampField::Value.deserializer());
@@ -112,6 +129,17 @@ fn rewrite_field(field: &mut Field) -> anyhow::Result<Option<TimestampField>> {
     }
     serde.replace_in(&mut field.attrs);
     Ok(reader)
+}
+
+/// typify's optional array or map: filled with empty when absent (a bare `default`), left out
+/// when empty (`skip_serializing_if = "<collection>::is_empty"`).
+fn is_empty_when_absent(serde: &SerdeMetas) -> bool {
+    serde.has("default")
+        && serde.value("default").is_none()
+        && !serde.has("deserialize_with")
+        && serde
+            .value("skip_serializing_if")
+            .is_some_and(|skip| skip.ends_with("::is_empty"))
 }
 
 /// `T` of `::std::option::Option<T>` as typify spells it.
@@ -322,8 +350,6 @@ mod tests {
                 pub seen: ::std::option::Option<bool>,
                 #[serde(flatten, default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub subtype_0: ::std::option::Option<Other>,
-                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-                pub tags: ::std::vec::Vec<::std::string::String>,
                 pub name: ::std::string::String,
             }
         });
@@ -334,13 +360,37 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#"#[serde(flatten,default,skip_serializing_if="::std::option::Option::is_none")]pubsubtype_0"#), "{out}");
-        assert!(
-            out.contains(
-                r#"#[serde(default,skip_serializing_if="::std::vec::Vec::is_empty")]pubtags"#
-            ),
-            "{out}"
-        );
         assert!(!out.contains("schemars"), "{out}");
         assert!(timestamps.is_empty());
+    }
+
+    #[test]
+    fn optional_arrays_and_maps_become_options_of_them() {
+        let (out, _) = rewritten(quote! {
+            pub struct Label {
+                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub tags: ::std::vec::Vec<::std::string::String>,
+                #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+                pub counts: ::std::collections::HashMap<::std::string::String, i64>,
+                pub required: ::std::vec::Vec<::std::string::String>,
+            }
+        });
+        let optional = r#"#[serde(default,skip_serializing_if="::std::option::Option::is_none",deserialize_with="presence::deserialize_some")]"#;
+        assert!(
+            out.contains(&format!(
+                r#"{optional}#[schemars(with="::std::vec::Vec<::std::string::String>")]pubtags:::std::option::Option<::std::vec::Vec<::std::string::String>>"#
+            )),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!(
+                r#"{optional}#[schemars(with="::std::collections::HashMap<::std::string::String,i64>")]pubcounts:::std::option::Option<::std::collections::HashMap<::std::string::String,i64>>"#
+            )),
+            "{out}"
+        );
+        assert!(
+            out.contains("pubrequired:::std::vec::Vec<::std::string::String>"),
+            "{out}"
+        );
     }
 }

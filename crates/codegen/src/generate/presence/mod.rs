@@ -14,8 +14,10 @@
 //! | optional | `Option<T>` | `default`, `skip_serializing_if = Option::is_none`, `deserialize_with = presence::deserialize_some`: `null` is refused | `with = "T"`: `T`, not required (the `default`) |
 //! | optional, nullable | `presence::Nullable<T>` | `default`, `skip_serializing_if = Nullable::is_absent` | `T` nullable, not required |
 //!
-//! One-value tags with their default (the only defaults `typify_input` leaves), arrays and maps (which typify reads as empty when absent)
-//! and flattened parts keep typify's fields. The design is in the README ("Null is not absent").
+//! An optional array or map is the optional case too (`Option<Vec<T>>`): typify's own field
+//! reads absent as empty and leaves an empty one out, so `[]` would not survive a round trip.
+//! One-value tags with their default (the only defaults `typify_input` leaves) and flattened
+//! parts keep typify's fields. The design is in the README ("Null is not absent").
 //!
 //! Three modules: [`marker`] carries "nullable" through typify to the fields, [`fields`]
 //! rewrites them, [`runtime`] emits the `presence` module they name.
