@@ -72,8 +72,7 @@ pub fn generate_harness(
             let operation_id = &operation.operation_id;
             quote! { #operation_id => client_outcome(#call.await), }
         });
-    let runtime: syn::File = syn::parse_str(RUNTIME)
-        .map_err(|error| anyhow::anyhow!("the conformance runtime does not parse: {error}"))?;
+    let runtime = super::format::source_tokens(RUNTIME, "conformance")?;
 
     Ok(quote! {
         use ::serde_json::Value;

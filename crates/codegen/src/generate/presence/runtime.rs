@@ -16,8 +16,7 @@ const RUNTIME: &str = include_str!("../../../../types-runtime/src/presence.rs");
 /// The module `presence`, and `pub use presence::Nullable` unless a generated type of `items`
 /// is called `Nullable` (then it is `presence::Nullable`).
 pub fn runtime_items(items: &[Item]) -> anyhow::Result<TokenStream> {
-    let file: syn::File = syn::parse_str(RUNTIME)
-        .map_err(|error| anyhow::anyhow!("the presence runtime does not parse: {error}"))?;
+    let file = super::super::format::source_tokens(RUNTIME, "presence")?;
     let taken = items.iter().any(|item| match item {
         Item::Struct(item) => item.ident == "Nullable",
         Item::Enum(item) => item.ident == "Nullable",

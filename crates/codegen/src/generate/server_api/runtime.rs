@@ -2,7 +2,7 @@
 //! helpers), and the items that bind its error type to the spec's error bodies.
 //!
 //! The runtime is a real source file, `crates/server-runtime/src/runtime.rs`, compiled, linted
-//! and tested as the crate `refactor-server-runtime`; it is emitted here verbatim (as tokens) so
+//! and tested as the crate `refactor-server-runtime`; it is emitted here verbatim (as its tokens) so
 //! a workspace generated from any spec stands alone.
 
 use proc_macro2::TokenStream;
@@ -15,9 +15,7 @@ const RUNTIME: &str = include_str!("../../../../server-runtime/src/runtime.rs");
 
 /// The runtime's items, as tokens.
 pub fn runtime_items() -> anyhow::Result<TokenStream> {
-    let file: syn::File = syn::parse_str(RUNTIME)
-        .map_err(|error| anyhow::anyhow!("the server runtime does not parse: {error}"))?;
-    Ok(quote! { #file })
+    super::super::format::source_tokens(RUNTIME, "server")
 }
 
 /// The error type of one error body: a shape (how a message fills the body, which type
