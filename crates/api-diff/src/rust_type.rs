@@ -31,7 +31,10 @@ pub fn rust_type(document: &Value, schema: &Value) -> String {
     let format = schema.get("format").and_then(Value::as_str);
     match schema.get("type").and_then(Value::as_str) {
         Some("string") => string_type(schema, format).to_owned(),
-        Some("integer") => integer_type(schema, format).to_owned(),
+        Some("integer") => schema
+            .as_object()
+            .map_or("i64", refactor_openapi::integers::typify_integer_type)
+            .to_owned(),
         Some("number") => match format {
             Some("float") => "f32".to_owned(),
             _ => "f64".to_owned(),
@@ -169,106 +172,6 @@ fn string_type(schema: &Value, format: Option<&str>) -> &'static str {
         }
         _ => "String",
     }
-}
-
-/// typify's integer types, most restrictive first: format, type, the type for `minimum: 1`,
-/// the type's range.
-const INTEGER_TYPES: &[(&str, &str, &str, f64, f64)] = &[
-    ("int8", "i8", "NonZeroU8", i8::MIN as f64, i8::MAX as f64),
-    ("uint8", "u8", "NonZeroU8", u8::MIN as f64, u8::MAX as f64),
-    (
-        "int16",
-        "i16",
-        "NonZeroU16",
-        i16::MIN as f64,
-        i16::MAX as f64,
-    ),
-    (
-        "uint16",
-        "u16",
-        "NonZeroU16",
-        u16::MIN as f64,
-        u16::MAX as f64,
-    ),
-    ("int", "i32", "NonZeroU32", i32::MIN as f64, i32::MAX as f64),
-    (
-        "int32",
-        "i32",
-        "NonZeroU32",
-        i32::MIN as f64,
-        i32::MAX as f64,
-    ),
-    (
-        "uint",
-        "u32",
-        "NonZeroU32",
-        u32::MIN as f64,
-        u32::MAX as f64,
-    ),
-    (
-        "uint32",
-        "u32",
-        "NonZeroU32",
-        u32::MIN as f64,
-        u32::MAX as f64,
-    ),
-    (
-        "int64",
-        "i64",
-        "NonZeroU64",
-        i64::MIN as f64,
-        i64::MAX as f64,
-    ),
-    (
-        "uint64",
-        "u64",
-        "NonZeroU64",
-        u64::MIN as f64,
-        u64::MAX as f64,
-    ),
-];
-
-/// The integer type typify picks from the format and the bounds (3.0's boolean
-/// `exclusiveMinimum`/`exclusiveMaximum` move the bound by one, as progenitor converts them).
-fn integer_type(schema: &Value, format: Option<&str>) -> &'static str {
-    let bound = |keyword: &str, exclusive: &str, step: f64| {
-        let value = schema.get(keyword).and_then(Value::as_f64)?;
-        Some(if schema.get(exclusive) == Some(&Value::Bool(true)) {
-            value + step
-        } else {
-            value
-        })
-    };
-    let mut min = bound("minimum", "exclusiveMinimum", 1.0);
-    let mut max = bound("maximum", "exclusiveMaximum", -1.0);
-    let multiple = schema.get("multipleOf").is_some();
-    if let Some((_, ty, non_zero, type_min, type_max)) =
-        format.and_then(|format| INTEGER_TYPES.iter().find(|(f, ..)| *f == format))
-    {
-        let fits_min = min.is_none_or(|min| min >= *type_min);
-        let fits_max = max.is_none_or(|max| max <= *type_max);
-        if !multiple && fits_min && fits_max {
-            return if min == Some(1.0) { non_zero } else { ty };
-        }
-        min = min.or(Some(*type_min));
-        max = max.or(Some(*type_max));
-    }
-    let same = |a: f64, b: f64| (a - b).abs() <= f64::EPSILON;
-    let found =
-        INTEGER_TYPES
-            .iter()
-            .rev()
-            .find_map(|(_, ty, non_zero, type_min, type_max)| match (min, max) {
-                (None, Some(max)) => same(*type_max, max).then_some(*ty),
-                (Some(1.0), None) => Some(*non_zero),
-                (Some(min), None) => same(*type_min, min).then_some(*ty),
-                (Some(1.0), Some(_)) => Some(*non_zero),
-                (Some(min), Some(max)) => {
-                    (same(*type_min, min) && same(*type_max, max)).then_some(*ty)
-                }
-                (None, None) => None,
-            });
-    found.unwrap_or("i64")
 }
 
 #[cfg(test)]

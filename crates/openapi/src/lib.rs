@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod error;
 pub mod examples;
+pub mod integers;
 pub mod json_schema;
 pub mod load;
 pub mod naming;

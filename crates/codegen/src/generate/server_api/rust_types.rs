@@ -82,120 +82,16 @@ fn non_null_type(schema: &Value, types_path: &str) -> anyhow::Result<TokenStream
     })
 }
 
-/// The integer formats typify knows, most to least restrictive: format, type, the `NonZero`
-/// type it uses for a minimum of 1, and the type's range.
-const INTEGER_FORMATS: &[(&str, &str, &str, f64, f64)] = &[
-    ("int8", "i8", "NonZeroU8", i8::MIN as f64, i8::MAX as f64),
-    ("uint8", "u8", "NonZeroU8", u8::MIN as f64, u8::MAX as f64),
-    (
-        "int16",
-        "i16",
-        "NonZeroU16",
-        i16::MIN as f64,
-        i16::MAX as f64,
-    ),
-    (
-        "uint16",
-        "u16",
-        "NonZeroU16",
-        u16::MIN as f64,
-        u16::MAX as f64,
-    ),
-    ("int", "i32", "NonZeroU32", i32::MIN as f64, i32::MAX as f64),
-    (
-        "int32",
-        "i32",
-        "NonZeroU32",
-        i32::MIN as f64,
-        i32::MAX as f64,
-    ),
-    (
-        "uint",
-        "u32",
-        "NonZeroU32",
-        u32::MIN as f64,
-        u32::MAX as f64,
-    ),
-    (
-        "uint32",
-        "u32",
-        "NonZeroU32",
-        u32::MIN as f64,
-        u32::MAX as f64,
-    ),
-    (
-        "int64",
-        "i64",
-        "NonZeroU64",
-        i64::MIN as f64,
-        i64::MAX as f64,
-    ),
-    (
-        "uint64",
-        "u64",
-        "NonZeroU64",
-        u64::MIN as f64,
-        u64::MAX as f64,
-    ),
-];
-
-/// The Rust integer typify chooses for an integer schema (typify-impl's `convert_integer`), so
-/// a parameter has the same type in the client and in the server trait.
+/// The Rust integer typify chooses for an integer schema, so a parameter has the same type in
+/// the client and in the server trait.
 fn integer_type(object: &serde_json::Map<String, Value>) -> TokenStream {
-    let bound = |inclusive: &str, exclusive: &str, step: f64| {
-        let value = object.get(inclusive).and_then(Value::as_f64);
-        match object.get(exclusive) {
-            Some(Value::Bool(true)) => value.map(|v| v + step),
-            Some(Value::Number(n)) => n.as_f64().map(|v| v + step),
-            _ => value,
-        }
-    };
-    let mut min = bound("minimum", "exclusiveMinimum", 1.0);
-    let mut max = bound("maximum", "exclusiveMaximum", -1.0);
-    let multiple = object.get("multipleOf").is_some();
-    let spell = |name: &str| -> TokenStream {
-        let ident = quote::format_ident!("{name}");
-        if name.starts_with("NonZero") {
-            quote! { ::std::num::#ident }
-        } else {
-            quote! { #ident }
-        }
-    };
-    if let Some(format) = object.get("format").and_then(Value::as_str)
-        && let Some((_, ty, non_zero, lowest, highest)) =
-            INTEGER_FORMATS.iter().find(|(f, ..)| *f == format)
-    {
-        let fits = min.is_none_or(|m| m >= *lowest) && max.is_none_or(|m| m <= *highest);
-        if !multiple && fits {
-            return spell(if min == Some(1.0) { non_zero } else { ty });
-        }
-        min = min.or(Some(*lowest));
-        max = max.or(Some(*highest));
+    let name = refactor_openapi::integers::typify_integer_type(object);
+    let ident = quote::format_ident!("{name}");
+    if name.starts_with("NonZero") {
+        quote! { ::std::num::#ident }
+    } else {
+        quote! { #ident }
     }
-    let chosen = match (min, max) {
-        (None, Some(max)) => INTEGER_FORMATS
-            .iter()
-            .rev()
-            .find(|f| (f.4 - max).abs() <= f64::EPSILON)
-            .map(|f| f.1),
-        (Some(min), None) => INTEGER_FORMATS.iter().rev().find_map(|f| {
-            if min == 1.0 {
-                Some(f.2)
-            } else {
-                ((f.3 - min).abs() <= f64::EPSILON).then_some(f.1)
-            }
-        }),
-        (Some(min), Some(max)) => INTEGER_FORMATS.iter().rev().find_map(|f| {
-            if min == 1.0 {
-                Some(f.2)
-            } else {
-                ((f.4 - max).abs() <= f64::EPSILON && (f.3 - min).abs() <= f64::EPSILON)
-                    .then_some(f.1)
-            }
-        }),
-        (None, None) => None,
-    };
-    spell(chosen.unwrap_or("i64"))
 }
 
 #[cfg(test)]
