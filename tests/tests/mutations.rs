@@ -3,8 +3,9 @@
 //! the generated server sends, what the client makes of every status) must fail on every one,
 //! naming the change; the freshness test is left out, since it catches anything.
 //!
-//! Each change's disagreements are pinned in `tests/expected/mutations.txt`, and the README's
-//! table lists the catalogue.
+//! The README's table lists the catalogue; `cargo test --test mutations -- --nocapture` prints
+//! each change's disagreements. They are not pinned: they quote the spec's schemas, so any spec
+//! change (the spec owners' workflow: edit, `cargo xtask codegen`, test) would rewrite them.
 
 use std::fmt::Write as _;
 
@@ -404,7 +405,7 @@ async fn every_change_of_the_catalogue_is_a_named_disagreement() {
     assert!(CATALOGUE.len() >= 30);
     let (report, unnoticed) = catalogue_report().await;
     assert!(unnoticed.is_empty(), "{}", unnoticed.join("\n\n"));
-    expectorate::assert_contents("expected/mutations.txt", &report);
+    println!("{report}");
 }
 
 #[test]
