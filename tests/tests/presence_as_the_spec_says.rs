@@ -24,7 +24,10 @@ fn every_presence_of_the_label_is_checked() {
         .as_object()
         .map(|p| p.keys().cloned().collect::<Vec<_>>())
         .unwrap_or_default();
-    assert!(properties.len() >= 5, "the label has its properties: {properties:?}");
+    assert!(
+        properties.len() >= 5,
+        "the label has its properties: {properties:?}"
+    );
     for name in properties {
         let mut flipped = spec.clone();
         let property = &mut flipped["components"]["schemas"]["RunGoldLabel"]["properties"][&name];
