@@ -2,9 +2,10 @@
 //! client's call with the status a test chose, and [`probe_client`], which runs the client
 //! against it for every probe of the spec and records what the client made of each answer.
 //!
-//! `src/runtime.rs` is emitted verbatim (as tokens) into each generated harness, at the root of
-//! the module, and is included here at the root too, so it is compiled, linted and tested
-//! exactly as it is used. This workspace's conformance crate depends on it directly.
+//! `src/runtime.rs` is appended verbatim (as text, comments included) to each generated
+//! harness, at the root of the module, and is included here at the root too, so it is compiled,
+//! linted and tested exactly as it is used. This workspace's conformance crate depends on it
+//! directly.
 
 include!("runtime.rs");
 

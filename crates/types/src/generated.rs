@@ -133,6 +133,8 @@ mod rfc3339 {
     }
 }
 
+pub use presence::Nullable;
+
 pub mod presence {
     //! How the generated types hold a property that may be absent, `null`, or both.
     //!
@@ -147,8 +149,11 @@ pub mod presence {
     //! | no | yes | [`Nullable<T>`], written unless absent | [`Nullable::Absent`] | [`Nullable::Null`] |
     //!
     //! This module is the same in every generated types crate; the generator emits it verbatim.
+
     use ::std::marker::PhantomData;
+
     use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
+
     /// A property that is optional *and* nullable: absent, `null`, or a value, kept apart.
     ///
     /// Decoding gives [`Absent`](Self::Absent) for a property that is not there, [`Null`](Self::Null)
@@ -336,6 +341,7 @@ pub mod presence {
     ///
     /// Used as `#[schemars(with = "presence::Required<Option<T>>")]`; never constructed.
     pub struct Required<T>(PhantomData<T>);
+
     impl<T: ::schemars::JsonSchema> ::schemars::JsonSchema for Required<T> {
         fn is_referenceable() -> bool {
             false
@@ -356,8 +362,6 @@ pub mod presence {
         }
     }
 }
-
-pub use presence::Nullable;
 
 /// The normalized OpenAPI document (3.0.3) these types were generated from, as JSON.
 pub const OPENAPI_DOCUMENT: &str = r##"{

@@ -25,10 +25,9 @@ struct Constraints {
     max_length: Option<u32>,
 }
 
-/// `tokens` (typify's type space) with every constrained string newtype documented with its
+/// Documents every constrained string newtype of `file` (typify's type space) with its
 /// constraints.
-pub fn with_documented_constraints(tokens: TokenStream) -> anyhow::Result<TokenStream> {
-    let mut file: syn::File = syn::parse2(tokens).context("typify's output is not valid Rust")?;
+pub fn document_constraints(file: &mut syn::File) -> anyhow::Result<()> {
     let constrained: BTreeMap<String, Constraints> = file
         .items
         .iter()
@@ -53,7 +52,7 @@ pub fn with_documented_constraints(tokens: TokenStream) -> anyhow::Result<TokenS
         file.items
             .push(syn::parse2(schema).context("a constrained string's JsonSchema impl")?);
     }
-    Ok(quote!(#file))
+    Ok(())
 }
 
 /// The type an `impl FromStr for T` is for and the constraints its body checks, if it checks

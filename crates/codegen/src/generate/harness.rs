@@ -19,13 +19,19 @@ use serde_json::Value;
 
 use super::CrateNames;
 use super::examples::{NoExample, example_instance, fits};
+use super::format::Runtime;
 use super::server_api::model::{Operation, Parameter, RequestBody};
 use super::server_api::{EndpointArgument, EndpointSignature};
 
-/// The harness runtime's source.
-const RUNTIME: &str = include_str!("../../../conformance-runtime/src/runtime.rs");
+/// The harness runtime, its items at the top of the file.
+pub const RUNTIME: Runtime = Runtime {
+    name: "conformance",
+    source: include_str!("../../../conformance-runtime/src/runtime.rs"),
+    module: None,
+};
 
-/// Generates the harness module for `operations` (with their `signatures`, in the same order).
+/// Generates the harness module for `operations` (with their `signatures`, in the same order),
+/// but its runtime ([`RUNTIME`], appended when the file is rendered).
 pub fn generate_harness(
     document: &Value,
     names: &CrateNames,
@@ -72,12 +78,9 @@ pub fn generate_harness(
             let operation_id = &operation.operation_id;
             quote! { #operation_id => client_outcome(#call.await), }
         });
-    let runtime = super::format::source_tokens(RUNTIME, "conformance")?;
 
     Ok(quote! {
         use ::serde_json::Value;
-
-        #runtime
 
         /// Implements every operation with a 501 in the spec's error shape.
         pub enum Stub {}

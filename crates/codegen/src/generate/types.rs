@@ -2,13 +2,12 @@
 //! typify type space so the client sees exactly the same types.
 
 use openapiv3::OpenAPI;
-use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, TypeImpl};
 use refactor_openapi::SpecError;
 use serde_json::Value;
 use typify::TypeDetails;
 
-use super::constrained_strings::with_documented_constraints;
+use super::constrained_strings::document_constraints;
 use super::failures::located_library_error;
 use super::library_call;
 use super::presence::with_presence;
@@ -24,8 +23,8 @@ pub struct NamedType {
 
 /// The generated types and the generator that holds their type space.
 pub struct TypesOutput {
-    /// The types crate's `generated.rs`, unformatted.
-    pub tokens: TokenStream,
+    /// The types crate's `generated.rs` but its runtime ([`super::presence::RUNTIME`]).
+    pub file: syn::File,
     /// Every named type (struct, enum, newtype) in the types crate.
     pub named_types: Vec<NamedType>,
     /// The generator, kept for its type space (field names, required properties).
@@ -47,7 +46,8 @@ pub fn generate_types(input: &Value) -> anyhow::Result<TypesOutput> {
     };
     let type_space = generator.get_type_space();
     uninhabited_types_refused(&generator, input)?;
-    let tokens = with_documented_constraints(with_presence(type_space.to_stream())?)?;
+    let mut file = with_presence(type_space.to_stream())?;
+    document_constraints(&mut file)?;
     let named_types = type_space
         .iter_types()
         .filter(|ty| {
@@ -70,7 +70,7 @@ pub fn generate_types(input: &Value) -> anyhow::Result<TypesOutput> {
         })
         .collect();
     Ok(TypesOutput {
-        tokens,
+        file,
         named_types,
         generator,
     })

@@ -28,24 +28,24 @@ mod runtime;
 
 use anyhow::Context as _;
 use proc_macro2::TokenStream;
-use quote::quote;
 
 pub use marker::marked_for_typify;
+pub use runtime::RUNTIME;
 
 use super::timestamps;
 
 /// typify's output (from a document [`marked_for_typify`]) with every field holding what its
-/// property's presence allows, timestamps decoded fast, and the `presence` runtime.
-pub fn with_presence(tokens: TokenStream) -> anyhow::Result<TokenStream> {
+/// property's presence allows, and timestamps decoded fast; its items name the `presence` runtime
+/// ([`RUNTIME`], appended when the file is rendered).
+pub fn with_presence(tokens: TokenStream) -> anyhow::Result<syn::File> {
     let mut file: syn::File = syn::parse2(tokens).context("typify's output is not valid Rust")?;
     let timestamps = fields::rewrite_fields(&mut file.items)?;
     marker::strip_marks(&mut file.items);
     if !timestamps.is_empty() {
         file.items.push(timestamps::helper_module(&timestamps));
     }
-    let runtime = runtime::runtime_items(&file.items)?;
-    Ok(quote! {
-        #file
-        #runtime
-    })
+    if let Some(reexport) = runtime::reexport(&file.items) {
+        file.items.push(reexport);
+    }
+    Ok(file)
 }

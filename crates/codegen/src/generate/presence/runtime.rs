@@ -3,32 +3,28 @@
 //! beside the types.
 //!
 //! The runtime is a real source file, `crates/types-runtime/src/presence.rs`, compiled, linted
-//! and tested as the crate `refactor-types-runtime`; it is emitted here verbatim (as tokens) so
-//! a workspace generated from any spec stands alone.
+//! and tested as the crate `refactor-types-runtime`; it is appended verbatim to every types
+//! crate's `generated.rs` as the module `presence` (see [`Runtime`]).
 
-use proc_macro2::TokenStream;
-use quote::quote;
 use syn::Item;
 
-/// The runtime's source.
-const RUNTIME: &str = include_str!("../../../../types-runtime/src/presence.rs");
+use crate::generate::format::Runtime;
 
-/// The module `presence`, and `pub use presence::Nullable` unless a generated type of `items`
-/// is called `Nullable` (then it is `presence::Nullable`).
-pub fn runtime_items(items: &[Item]) -> anyhow::Result<TokenStream> {
-    let file = super::super::format::source_tokens(RUNTIME, "presence")?;
+/// The presence runtime, as the module `presence`.
+pub const RUNTIME: Runtime = Runtime {
+    name: "presence",
+    source: include_str!("../../../../types-runtime/src/presence.rs"),
+    module: Some("presence"),
+};
+
+/// `pub use presence::Nullable`, unless a generated type of `items` is called `Nullable` (then
+/// it is `presence::Nullable`).
+pub fn reexport(items: &[Item]) -> Option<Item> {
     let taken = items.iter().any(|item| match item {
         Item::Struct(item) => item.ident == "Nullable",
         Item::Enum(item) => item.ident == "Nullable",
         Item::Type(item) => item.ident == "Nullable",
         _ => false,
     });
-    let reexport = (!taken).then(|| quote! { pub use presence::Nullable; });
-    Ok(quote! {
-        pub mod presence {
-            #file
-        }
-
-        #reexport
-    })
+    (!taken).then(|| syn::parse_quote! { pub use presence::Nullable; })
 }

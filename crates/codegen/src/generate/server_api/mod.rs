@@ -14,12 +14,13 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 pub use operation::{EndpointArgument, EndpointSignature};
+pub use runtime::RUNTIME;
 
 use super::CrateNames;
 
 /// The server-api crate's source, and what implementing its trait takes.
 pub struct ServerApiOutput {
-    /// `generated.rs`, unformatted.
+    /// `generated.rs` but its runtime ([`RUNTIME`]), unformatted.
     pub tokens: TokenStream,
     /// The operations as read from the document.
     pub operations: Vec<model::Operation>,
@@ -34,7 +35,6 @@ pub fn generate_server_api(
 ) -> anyhow::Result<ServerApiOutput> {
     let operations = model::operations(document)?;
     let errors = error_body::error_types(document, &operations, &names.types_path)?;
-    let runtime = runtime::runtime_items()?;
     let api_errors = errors.types.iter().map(runtime::api_error);
     let dispatchers = dispatch::dispatchers(&operations)?;
     let dispatched: Vec<usize> = dispatchers
@@ -75,7 +75,6 @@ pub fn generate_server_api(
         .collect();
     let documentation = dispatch::documentation_module(&documentation);
     let tokens = quote! {
-        #runtime
         #(#api_errors)*
         #(#support_items)*
         #dispatch_items

@@ -2,21 +2,21 @@
 //! helpers), and the items that bind its error type to the spec's error bodies.
 //!
 //! The runtime is a real source file, `crates/server-runtime/src/runtime.rs`, compiled, linted
-//! and tested as the crate `refactor-server-runtime`; it is emitted here verbatim (as its tokens) so
-//! a workspace generated from any spec stands alone.
+//! and tested as the crate `refactor-server-runtime`; it is appended verbatim to every server-api
+//! crate's `generated.rs` (see [`Runtime`]).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::error_body::ErrorBody;
+use crate::generate::format::Runtime;
 
-/// The runtime's source.
-const RUNTIME: &str = include_str!("../../../../server-runtime/src/runtime.rs");
-
-/// The runtime's items, as tokens.
-pub fn runtime_items() -> anyhow::Result<TokenStream> {
-    super::super::format::source_tokens(RUNTIME, "server")
-}
+/// The server runtime, its items at the top of the file.
+pub const RUNTIME: Runtime = Runtime {
+    name: "server",
+    source: include_str!("../../../../server-runtime/src/runtime.rs"),
+    module: None,
+};
 
 /// The error type of one error body: a shape (how a message fills the body, which type
 /// documents it) and `ApiErrorOf` over it, named e.g. `ApiError`.
