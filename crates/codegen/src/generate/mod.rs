@@ -65,9 +65,14 @@ pub fn generate_sources(
     let (library_half, own_half) = std::thread::scope(|scope| {
         let own_half = scope.spawn(|| server_api_and_harness(document, names, spec_label));
         let library_half = types_and_client(document, names, spec_label);
-        let own_half = own_half
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // A panic of ours is a bug, reported as an error like a library's (see `library_call`,
+        // whose silenced panic hook may be the one in force while it happens).
+        let own_half = own_half.join().unwrap_or_else(|panic| {
+            Err(anyhow!(
+                "the server-api generator panicked: {}",
+                panic_message(&*panic)
+            ))
+        });
         (library_half, own_half)
     });
     let (types, client) = library_half?;
@@ -189,12 +194,14 @@ pub(crate) fn library_call<T>(library: &str, call: impl FnOnce() -> T) -> anyhow
     std::panic::set_hook(Box::new(|_| {}));
     let outcome = catch_unwind(AssertUnwindSafe(call));
     std::panic::set_hook(previous_hook);
-    outcome.map_err(|payload| {
-        let message = payload
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| payload.downcast_ref::<&str>().copied())
-            .unwrap_or("no message");
-        anyhow!("{library} panicked: {message}")
-    })
+    outcome.map_err(|payload| anyhow!("{library} panicked: {}", panic_message(&*payload)))
+}
+
+/// A panic's message, as `panic!` gave it.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("no message")
 }
