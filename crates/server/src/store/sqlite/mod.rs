@@ -171,7 +171,11 @@ async fn connect_and_migrate(
 ) -> Result<SqlitePool, StoreError> {
     let mut pool = SqlitePoolOptions::new()
         .max_connections(options.max_connections)
-        .acquire_timeout(options.acquire_timeout);
+        .acquire_timeout(options.acquire_timeout)
+        // sqlx pings a pooled connection before lending it by default: for SQLite a round trip
+        // to the connection's worker thread that checks nothing a query would not, and on a
+        // cache miss as costly as the query itself (BENCHMARKS.md, the working-set row).
+        .test_before_acquire(false);
     if in_memory {
         // An in-memory database ends with its last connection: keep one, for good.
         pool = pool
