@@ -37,16 +37,22 @@ pub fn run(workspace_root: &Path, scratch: &Path) -> anyhow::Result<()> {
     );
 
     let target_dir = scratch.join("target");
+    // The copy's live round trips run the producers' apps from this workspace's venv (the copy
+    // has none of its own; CI requires them to run).
+    let producers_python = workspace_root.join("target/producers-venv/bin/python");
+    let cargo = |args: &[&str]| {
+        let mut command = cargo(&copy, &target_dir, args);
+        if producers_python.is_file() && std::env::var_os("REFACTOR_PRODUCERS_PYTHON").is_none() {
+            command.env("REFACTOR_PRODUCERS_PYTHON", &producers_python);
+        }
+        command
+    };
     ensure!(
-        succeeds(cargo(
-            &copy,
-            &target_dir,
-            &["test", "--workspace", "--no-run"]
-        ))?,
+        succeeds(cargo(&["test", "--workspace", "--no-run"]))?,
         "the copy's tests do not build before codegen"
     );
     // Captured, so that the failure this step expects is not printed as if it were one.
-    let stale = cargo(&copy, &target_dir, &["test", "--workspace", "--quiet"])
+    let stale = cargo(&["test", "--workspace", "--quiet"])
         .output()
         .context("failed to run cargo test")?;
     ensure!(
@@ -69,15 +75,11 @@ pub fn run(workspace_root: &Path, scratch: &Path) -> anyhow::Result<()> {
     );
 
     ensure!(
-        succeeds(cargo(&copy, &target_dir, &["xtask", "codegen"]))?,
+        succeeds(cargo(&["xtask", "codegen"]))?,
         "`cargo xtask codegen` failed"
     );
     ensure!(
-        succeeds(cargo(
-            &copy,
-            &target_dir,
-            &["test", "--workspace", "--quiet"]
-        ))?,
+        succeeds(cargo(&["test", "--workspace", "--quiet"]))?,
         "`cargo test --workspace` failed after `cargo xtask codegen`"
     );
     let types = std::fs::read_to_string(copy.join("crates/types/src/generated.rs"))?;
