@@ -23,9 +23,8 @@ use super::format::Runtime;
 use super::server_api::model::{Operation, Parameter, RequestBody};
 use super::server_api::{EndpointArgument, EndpointSignature};
 
-/// The harness runtime, its items at the top of the file.
+/// The harness runtime, its items at the file's root.
 pub const RUNTIME: Runtime = Runtime {
-    name: "conformance",
     source: include_str!("../../../conformance-runtime/src/runtime.rs"),
     module: None,
 };

@@ -105,7 +105,7 @@ fn types_and_client(
             inner_attributes: "#![allow(missing_docs, clippy::all)]",
         },
         Some(&presence::RUNTIME),
-    )?;
+    );
     types_source.push_str(&document_constant(document)?);
     let client_source = render(
         client,

@@ -12,7 +12,6 @@ use crate::generate::format::Runtime;
 
 /// The presence runtime, as the module `presence`.
 pub const RUNTIME: Runtime = Runtime {
-    name: "presence",
     source: include_str!("../../../../types-runtime/src/presence.rs"),
     module: Some("presence"),
 };

@@ -11,9 +11,8 @@ use quote::{format_ident, quote};
 use super::error_body::ErrorBody;
 use crate::generate::format::Runtime;
 
-/// The server runtime, its items at the top of the file.
+/// The server runtime, its items at the file's root.
 pub const RUNTIME: Runtime = Runtime {
-    name: "server",
     source: include_str!("../../../../server-runtime/src/runtime.rs"),
     module: None,
 };
