@@ -40,7 +40,7 @@ pub fn run(workspace_root: &Path, scratch: &Path) -> anyhow::Result<()> {
     // The copy's live round trips run the producers' apps from this workspace's venv (the copy
     // has none of its own; CI requires them to run).
     let producers_python = workspace_root.join("target/producers-venv/bin/python");
-    let cargo = |args: &[&str]| {
+    let in_copy = |args: &[&str]| {
         let mut command = cargo(&copy, &target_dir, args);
         if producers_python.is_file() && std::env::var_os("REFACTOR_PRODUCERS_PYTHON").is_none() {
             command.env("REFACTOR_PRODUCERS_PYTHON", &producers_python);
@@ -48,11 +48,11 @@ pub fn run(workspace_root: &Path, scratch: &Path) -> anyhow::Result<()> {
         command
     };
     ensure!(
-        succeeds(cargo(&["test", "--workspace", "--no-run"]))?,
+        succeeds(in_copy(&["test", "--workspace", "--no-run"]))?,
         "the copy's tests do not build before codegen"
     );
     // Captured, so that the failure this step expects is not printed as if it were one.
-    let stale = cargo(&["test", "--workspace", "--quiet"])
+    let stale = in_copy(&["test", "--workspace", "--quiet"])
         .output()
         .context("failed to run cargo test")?;
     ensure!(
@@ -75,11 +75,11 @@ pub fn run(workspace_root: &Path, scratch: &Path) -> anyhow::Result<()> {
     );
 
     ensure!(
-        succeeds(cargo(&["xtask", "codegen"]))?,
+        succeeds(in_copy(&["xtask", "codegen"]))?,
         "`cargo xtask codegen` failed"
     );
     ensure!(
-        succeeds(cargo(&["test", "--workspace", "--quiet"]))?,
+        succeeds(in_copy(&["test", "--workspace", "--quiet"]))?,
         "`cargo test --workspace` failed after `cargo xtask codegen`"
     );
     let types = std::fs::read_to_string(copy.join("crates/types/src/generated.rs"))?;
