@@ -41,6 +41,11 @@ impl DatabaseFile {
         }
     }
 
+    /// Where the file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// The identity of the file at the path now.
     pub fn identity(&self) -> Result<FileIdentity, StoreError> {
         identity_of(&self.path).map_err(|error| {

@@ -1,18 +1,20 @@
 //! The embedded SQLite store (the default): WAL journal, a connection pool, migrations compiled
 //! in. Several processes on one machine may share the file (an `import` beside a running
-//! server); replicas on several machines need the PostgreSQL store.
+//! server); replicas on several machines need the PostgreSQL store. Stored responses are read
+//! on the calling thread ([`reader`]); everything else goes through sqlx's pool.
 //!
 //! Every operation first checks that the path still holds the file the pool opened: a deleted
 //! database is reported unavailable (not served from the unlinked copy the connections still
 //! hold), and a replaced one (restored from a backup) is reopened.
 
 mod file;
+mod reader;
 mod url;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -32,6 +34,7 @@ use super::{
 };
 use crate::import::{ImportBatch, LabelRecord, RunRecord};
 use file::{DatabaseFile, FileIdentity, FileState};
+use reader::Readers;
 use url::SqliteUrl;
 
 /// How long SQLite waits on a lock held by another connection or process.
@@ -64,8 +67,8 @@ pub struct SqliteStore {
     options: StoreOptions,
     /// The database file, unless the database lives in memory.
     file: Option<DatabaseFile>,
-    /// The pool and the identity of the file it opened.
-    open: RwLock<(SqlitePool, Option<FileIdentity>)>,
+    /// The file as opened now.
+    open: RwLock<Opened>,
     /// Held while a replaced file is reopened, so it is reopened once. Between a failed attempt
     /// and the next it holds the old pool's `-wal` and `-shm` not yet removed (`None` while the
     /// old pool is open): they can be told apart only while its connections hold them.
@@ -73,6 +76,27 @@ pub struct SqliteStore {
     /// How many times a replaced file was reopened: part of the version, because another
     /// file's counter says nothing about what a cache took from this one.
     reopened: AtomicU64,
+}
+
+/// A database file as a store has it open.
+#[derive(Debug, Clone)]
+struct Opened {
+    /// The pool for everything but reading stored responses.
+    pool: SqlitePool,
+    /// The identity of the file opened, unless the database lives in memory.
+    identity: Option<FileIdentity>,
+    /// Connections that read stored responses on the calling thread, unless the database
+    /// lives in memory (where every connection would open a database of its own).
+    readers: Option<Arc<Readers>>,
+}
+
+impl Opened {
+    async fn close(&self) {
+        self.pool.close().await;
+        if let Some(readers) = &self.readers {
+            readers.close();
+        }
+    }
 }
 
 /// The low bits of [`SqliteStore`]'s version count writes, the bits above count reopened files.
@@ -96,12 +120,17 @@ impl SqliteStore {
         let file = (!in_memory).then(|| DatabaseFile::new(connect.get_filename()));
         let pool = connect_and_migrate(&connect, options, in_memory).await?;
         let identity = file.as_ref().map(DatabaseFile::identity).transpose()?;
+        let opened = Opened {
+            pool,
+            identity,
+            readers: file.as_ref().map(|file| readers_of(file, options)),
+        };
         Ok(Self {
             // Reopening never creates: a missing file stays missing until it is restored.
             connect: connect.create_if_missing(false),
             options: *options,
             file,
-            open: RwLock::new((pool, identity)),
+            open: RwLock::new(opened),
             reopening: tokio::sync::Mutex::new(None),
             reopened: AtomicU64::new(0),
         })
@@ -110,18 +139,24 @@ impl SqliteStore {
     /// The pool to use now: an error when the database file is gone, a new pool when the file
     /// was replaced.
     async fn pool(&self) -> Result<SqlitePool, StoreError> {
-        let (pool, opened) = self.current();
-        let (Some(file), Some(opened)) = (&self.file, opened) else {
-            return Ok(pool);
+        Ok(self.opened().await?.pool)
+    }
+
+    /// The file as open now: an error when the database file is gone, the file opened anew when
+    /// it was replaced.
+    async fn opened(&self) -> Result<Opened, StoreError> {
+        let current = self.current();
+        let (Some(file), Some(identity)) = (&self.file, current.identity) else {
+            return Ok(current);
         };
-        match file.state(opened)? {
-            FileState::Same => Ok(pool),
+        match file.state(identity)? {
+            FileState::Same => Ok(current),
             FileState::Replaced(_) => {
                 let mut old_companions = self.reopening.lock().await;
-                let (pool, opened) = self.current();
+                let current = self.current();
                 let now = file.identity()?;
-                if opened == Some(now) {
-                    return Ok(pool); // Reopened while this task waited.
+                if current.identity == Some(now) {
+                    return Ok(current); // Reopened while this task waited.
                 }
                 // The old file's `-wal` and `-shm`, identified while its connections hold them,
                 // stay behind when they close (SQLite does not checkpoint a moved file); the
@@ -132,7 +167,7 @@ impl SqliteStore {
                     Some(left) => left,
                     None => {
                         let companions = file.companions();
-                        pool.close().await;
+                        current.close().await;
                         companions
                     }
                 };
@@ -143,12 +178,15 @@ impl SqliteStore {
                     companions
                 });
                 removed?;
-                let reopened = connect_and_migrate(&self.connect, &self.options, false).await?;
+                let reopened = Opened {
+                    pool: connect_and_migrate(&self.connect, &self.options, false).await?,
+                    identity: Some(now),
+                    readers: Some(readers_of(file, &self.options)),
+                };
                 *self
                     .open
                     .write()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) =
-                    (reopened.clone(), Some(now));
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = reopened.clone();
                 *old_companions = None;
                 self.reopened.fetch_add(1, Ordering::AcqRel);
                 Ok(reopened)
@@ -156,12 +194,18 @@ impl SqliteStore {
         }
     }
 
-    fn current(&self) -> (SqlitePool, Option<FileIdentity>) {
+    fn current(&self) -> Opened {
         self.open
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
     }
+}
+
+/// Readers of `file`, keeping as many idle connections as the pool may open.
+fn readers_of(file: &DatabaseFile, options: &StoreOptions) -> Arc<Readers> {
+    let keep = usize::try_from(options.max_connections).unwrap_or(usize::MAX);
+    Arc::new(Readers::new(file.path(), BUSY_TIMEOUT, keep))
 }
 
 async fn connect_and_migrate(
@@ -197,9 +241,13 @@ async fn connect_and_migrate(
 #[async_trait]
 impl GoldLabelStore for SqliteStore {
     async fn run_labels(&self, run: Uuid) -> Result<Option<RunLabels>, StoreError> {
+        let opened = self.opened().await?;
+        if let Some(readers) = &opened.readers {
+            return readers.run_labels(run);
+        }
         let row = sqlx::query(RUN_LABELS)
             .bind(run.to_string())
-            .fetch_optional(&self.pool().await?)
+            .fetch_optional(&opened.pool)
             .await
             .map_err(unavailable)?;
         Ok(row.map(|row| RunLabels::from_response(row.get(0), row.get(1))))
@@ -270,7 +318,7 @@ impl GoldLabelStore for SqliteStore {
     }
 
     fn pool_status(&self) -> Option<PoolStatus> {
-        Some(PoolStatus::of(&self.current().0))
+        Some(PoolStatus::of(&self.current().pool))
     }
 }
 
