@@ -56,7 +56,8 @@ pub enum StoreError {
 /// How a store pools its connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoreOptions {
-    /// The most connections one process opens.
+    /// The most connections one process's pool opens (SQLite keeps as many query-only ones
+    /// again for reads on the request's thread, see `sqlite::reader`).
     pub max_connections: u32,
     /// How long a request waits for a connection before the store reports itself unavailable.
     pub acquire_timeout: Duration,

@@ -34,7 +34,7 @@ use super::{
 };
 use crate::import::{ImportBatch, LabelRecord, RunRecord};
 use file::{DatabaseFile, FileIdentity, FileState};
-use reader::Readers;
+use reader::{ReadError, Readers};
 use url::SqliteUrl;
 
 /// How long SQLite waits on a lock held by another connection or process.
@@ -67,6 +67,9 @@ pub struct SqliteStore {
     options: StoreOptions,
     /// The database file, unless the database lives in memory.
     file: Option<DatabaseFile>,
+    /// Whether stored responses are read on the calling thread: the file is opened the default
+    /// way (see [`SqliteUrl::plain`]).
+    plain: bool,
     /// The file as opened now.
     open: RwLock<Opened>,
     /// Held while a replaced file is reopened, so it is reopened once. Between a failed attempt
@@ -86,7 +89,8 @@ struct Opened {
     /// The identity of the file opened, unless the database lives in memory.
     identity: Option<FileIdentity>,
     /// Connections that read stored responses on the calling thread, unless the database
-    /// lives in memory (where every connection would open a database of its own).
+    /// lives in memory (where every connection would open a database of its own) or is not
+    /// opened the default way.
     readers: Option<Arc<Readers>>,
 }
 
@@ -110,7 +114,11 @@ impl SqliteStore {
     /// Opens `sqlite://PATH`, creating the file and applying migrations; or, for
     /// `sqlite::memory:`, a database that lives as long as the store.
     pub async fn open(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
-        let SqliteUrl { connect, in_memory } = SqliteUrl::parse(url)?;
+        let SqliteUrl {
+            connect,
+            in_memory,
+            plain,
+        } = SqliteUrl::parse(url)?;
         let connect = connect
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -123,13 +131,17 @@ impl SqliteStore {
         let opened = Opened {
             pool,
             identity,
-            readers: file.as_ref().map(|file| readers_of(file, options)),
+            readers: file
+                .as_ref()
+                .filter(|_| plain)
+                .map(|file| readers_of(file, options)),
         };
         Ok(Self {
             // Reopening never creates: a missing file stays missing until it is restored.
             connect: connect.create_if_missing(false),
             options: *options,
             file,
+            plain,
             open: RwLock::new(opened),
             reopening: tokio::sync::Mutex::new(None),
             reopened: AtomicU64::new(0),
@@ -181,7 +193,7 @@ impl SqliteStore {
                 let reopened = Opened {
                     pool: connect_and_migrate(&self.connect, &self.options, false).await?,
                     identity: Some(now),
-                    readers: Some(readers_of(file, &self.options)),
+                    readers: self.plain.then(|| readers_of(file, &self.options)),
                 };
                 *self
                     .open
@@ -205,7 +217,7 @@ impl SqliteStore {
 /// Readers of `file`, keeping as many idle connections as the pool may open.
 fn readers_of(file: &DatabaseFile, options: &StoreOptions) -> Arc<Readers> {
     let keep = usize::try_from(options.max_connections).unwrap_or(usize::MAX);
-    Arc::new(Readers::new(file.path(), BUSY_TIMEOUT, keep))
+    Arc::new(Readers::new(file.path(), keep))
 }
 
 async fn connect_and_migrate(
@@ -243,7 +255,11 @@ impl GoldLabelStore for SqliteStore {
     async fn run_labels(&self, run: Uuid) -> Result<Option<RunLabels>, StoreError> {
         let opened = self.opened().await?;
         if let Some(readers) = &opened.readers {
-            return readers.run_labels(run);
+            match readers.run_labels(run) {
+                Ok(found) => return Ok(found),
+                Err(ReadError::Failed(error)) => return Err(error),
+                Err(ReadError::Busy) => {} // sqlx waits for the file, off this thread.
+            }
         }
         let row = sqlx::query(RUN_LABELS)
             .bind(run.to_string())

@@ -15,6 +15,11 @@ pub(super) struct SqliteUrl {
     /// `?mode=memory`): then it is one of its own, shared by the pool's connections and gone
     /// with them.
     pub in_memory: bool,
+    /// Whether the file is opened the default way (no query parameters but `mode=rw` or
+    /// `mode=rwc`), so that a connection of another library opened on the same path alone
+    /// shares its locks and its WAL index with sqlx's (`vfs`, `mode=ro`, `immutable`, `cache`
+    /// would not).
+    pub plain: bool,
 }
 
 impl SqliteUrl {
@@ -35,16 +40,29 @@ impl SqliteUrl {
             .trim_start_matches("//")
             .split_once('?')
             .unwrap_or((rest.trim_start_matches("//"), ""));
+        let parameters = query.split('&').filter(|parameter| !parameter.is_empty());
         let in_memory =
             database == ":memory:" || query.split('&').any(|parameter| parameter == "mode=memory");
+        let plain = !in_memory
+            && parameters
+                .clone()
+                .all(|parameter| matches!(parameter, "mode=rw" | "mode=rwc"));
         if in_memory {
             // sqlx gives `:memory:` a name of its own that the pool's connections share; an
             // unnamed `?mode=memory` would be another database on every connection.
             let connect = SqliteConnectOptions::from_str("sqlite::memory:")
                 .map_err(|error| invalid(error.to_string()))?;
-            return Ok(Self { connect, in_memory });
+            return Ok(Self {
+                connect,
+                in_memory,
+                plain,
+            });
         }
-        Ok(Self { connect, in_memory })
+        Ok(Self {
+            connect,
+            in_memory,
+            plain,
+        })
     }
 }
 
@@ -84,6 +102,26 @@ mod tests {
             "sqlite:x.db?cache=shared&mode=memory",
         ] {
             assert!(read(url).in_memory, "{url}");
+        }
+    }
+
+    #[test]
+    fn only_a_file_opened_the_default_way_is_plain() {
+        for url in [
+            "sqlite://data/refactor.db",
+            "sqlite://data/refactor.db?mode=rwc",
+            "sqlite:data/refactor.db?mode=rw",
+        ] {
+            assert!(read(url).plain, "{url}");
+        }
+        for url in [
+            "sqlite://data/refactor.db?mode=ro",
+            "sqlite://data/refactor.db?immutable=true",
+            "sqlite://data/refactor.db?vfs=unix-excl",
+            "sqlite://data/refactor.db?mode=rwc&cache=shared",
+            "sqlite::memory:",
+        ] {
+            assert!(!read(url).plain, "{url}");
         }
     }
 
