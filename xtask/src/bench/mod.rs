@@ -144,7 +144,10 @@ const NOTES: &str = "
   asked for at random, `perf record` puts about a third of the server's time in the kernel
   copying responses into the socket (`_copy_from_iter`) from memory no longer in the CPU's
   caches, where the hot run's one response always is. A working set larger than the cache adds
-  one primary-key read of the stored response per miss.
+  one primary-key read of the stored response per miss. On SQLite it is read on the request's
+  own thread (rusqlite, query-only connections): through sqlx each query was a message to the
+  connection's worker thread and a wake-up back, and `perf` put a third of the server's time on
+  this row in the scheduler.
 - **The request log** is dropshot's `request completed` line, formatted by a background thread into
   a buffer flushed when full or every 100 ms. dropshot's default logger formats and flushes each
   record and filters levels only after queueing, which alone costs several thousand requests per
@@ -154,7 +157,11 @@ const NOTES: &str = "
   the cached bytes.
 - **Codegen** of the seed is dominated by process start-up and progenitor's type space; the nexus
   spec by progenitor and typify (the client and the types are generated from two type spaces) and
-  prettyplease. Locating warnings reads the source once for all of them (a lookup per warning
+  prettyplease. Three threads share the work once the document is normalized: the server API
+  and the harness; the types; the client (which needs only the types' names). The dev build
+  optimizes the libraries that do most of the work (syn, proc-macro2, quote, prettyplease, typify,
+  progenitor, the YAML parser, heck), without debug assertions (`Cargo.toml`); a third of what
+  is left is the allocator. Locating warnings reads the source once for all of them (a lookup per warning
   re-read the 436 KB document 104 times and took a second).
 - **Client decoding** into the generated types costs what decoding into hand-written structs of
   plain strings does, which check nothing, and less than decoding into `serde_json::Value`; the

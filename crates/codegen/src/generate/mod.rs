@@ -54,9 +54,10 @@ pub struct GeneratedSources {
 /// Generates all three crates from a normalized document; `spec_label` goes into the banners.
 ///
 /// The two halves share nothing but the document: the types and the client (typify and
-/// progenitor), and the server API trait and the harness (our own generator). They run on two
-/// threads, which halves the wait on a machine with two cores; an error is reported as if they
-/// had run one after the other (the types' first).
+/// progenitor), and the server API trait and the harness (our own generator). They run on
+/// threads of their own (the first half on two, see [`types_and_client`]), which halves the
+/// wait on a machine with two cores; an error is reported as if they had run one after the
+/// other (the types' first).
 pub fn generate_sources(
     document: &Value,
     names: &CrateNames,
@@ -86,36 +87,69 @@ pub fn generate_sources(
 }
 
 /// The types crate's and the client crate's sources.
+///
+/// The client needs only the types' names: once typify has modelled the types, the client is
+/// generated on a thread of its own while the types are rendered.
 fn types_and_client(
     document: &Value,
     names: &CrateNames,
     spec_label: &str,
 ) -> anyhow::Result<(String, String)> {
+    const TYPES_STAGE: &str = "failed to generate the types crate";
     let input = typify_input::typify_input(document);
     // The types come from a copy that tells nullable properties apart (see `presence`).
     let marked = presence::marked_for_typify(&input)?;
-    let types = types::generate_types(&marked)
-        .map_err(|error| in_stage(error, "failed to generate the types crate"))?;
-    let client = client::generate_client(&input, &names.types_path, &types.named_types)
-        .map_err(|error| in_stage(error, "failed to generate the client crate"))?;
-    let mut types_source = render_file(
-        &types.file,
+    let types = types::generate_types(&marked).map_err(|error| in_stage(error, TYPES_STAGE))?;
+    let named_types = &types.named_types;
+    let (types_source, client_source) = std::thread::scope(|scope| {
+        let client_source =
+            scope.spawn(|| client_source(&input, &names.types_path, named_types, spec_label));
+        let types_source = types
+            .file()
+            .map_err(|error| in_stage(error, TYPES_STAGE))
+            .and_then(|file| types_source(&file, document, spec_label));
+        let client_source = client_source.join().unwrap_or_else(|panic| {
+            Err(anyhow!(
+                "the client generator panicked: {}",
+                panic_message(&*panic)
+            ))
+        });
+        (types_source, client_source)
+    });
+    Ok((types_source?, client_source?))
+}
+
+/// The types crate's source from its items.
+fn types_source(file: &syn::File, document: &Value, spec_label: &str) -> anyhow::Result<String> {
+    let mut source = render_file(
+        file,
         &FileHeader {
             spec_label,
             inner_attributes: "#![allow(missing_docs, clippy::all)]",
         },
         Some(&presence::RUNTIME),
     );
-    types_source.push_str(&document_constant(document)?);
-    let client_source = render(
+    source.push_str(&document_constant(document)?);
+    Ok(source)
+}
+
+/// The client crate's source, its types those of the types crate at `types_path`.
+fn client_source(
+    input: &Value,
+    types_path: &str,
+    named_types: &[types::NamedType],
+    spec_label: &str,
+) -> anyhow::Result<String> {
+    let client = client::generate_client(input, types_path, named_types)
+        .map_err(|error| in_stage(error, "failed to generate the client crate"))?;
+    render(
         client,
         &FileHeader {
             spec_label,
             inner_attributes: "#![allow(missing_docs, dead_code, clippy::all, clippy::unwrap_used)]",
         },
         None,
-    )?;
-    Ok((types_source, client_source))
+    )
 }
 
 /// The server-api crate's source and the conformance harness's.

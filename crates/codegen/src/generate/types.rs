@@ -4,6 +4,7 @@
 use openapiv3::OpenAPI;
 use progenitor_impl::{GenerationSettings, Generator, TypeImpl};
 use refactor_openapi::SpecError;
+use serde::Deserialize as _;
 use serde_json::Value;
 use typify::TypeDetails;
 
@@ -21,17 +22,24 @@ pub struct NamedType {
     pub impls: Vec<TypeImpl>,
 }
 
-/// The generated types and the generator that holds their type space.
+/// The types of a document as typify models them, before they are rendered.
 pub struct TypesOutput {
-    /// The types crate's `generated.rs` but its runtime ([`super::presence::RUNTIME`]).
-    pub file: syn::File,
     /// Every named type (struct, enum, newtype) in the types crate.
     pub named_types: Vec<NamedType>,
-    /// The generator, kept for its type space (field names, required properties).
-    pub generator: Generator,
+    /// The generator that holds the type space.
+    generator: Generator,
 }
 
-/// Generates the types of `input` (the document as typify reads it, see
+impl TypesOutput {
+    /// The types crate's `generated.rs` but its runtime ([`super::presence::RUNTIME`]).
+    pub fn file(&self) -> anyhow::Result<syn::File> {
+        let mut file = with_presence(self.generator.get_type_space().to_stream())?;
+        document_constraints(&mut file)?;
+        Ok(file)
+    }
+}
+
+/// Models the types of `input` (the document as typify reads it, see
 /// [`super::typify_input`], with its nullable properties marked, see
 /// [`super::presence::marked_for_typify`]); a schema typify cannot convert, or converts into a type no value
 /// decodes into, is a [`SpecError`] at its pointer.
@@ -46,8 +54,6 @@ pub fn generate_types(input: &Value) -> anyhow::Result<TypesOutput> {
     };
     let type_space = generator.get_type_space();
     uninhabited_types_refused(&generator, input)?;
-    let mut file = with_presence(type_space.to_stream())?;
-    document_constraints(&mut file)?;
     let named_types = type_space
         .iter_types()
         .filter(|ty| {
@@ -70,7 +76,6 @@ pub fn generate_types(input: &Value) -> anyhow::Result<TypesOutput> {
         })
         .collect();
     Ok(TypesOutput {
-        file,
         named_types,
         generator,
     })
@@ -78,7 +83,7 @@ pub fn generate_types(input: &Value) -> anyhow::Result<TypesOutput> {
 
 /// The document as openapiv3 reads it.
 pub(crate) fn parse(document: &Value) -> anyhow::Result<OpenAPI> {
-    serde_json::from_value(document.clone()).map_err(|error| {
+    OpenAPI::deserialize(document).map_err(|error| {
         anyhow::anyhow!("the normalized document is not OpenAPI 3.0 as openapiv3 reads it: {error}")
     })
 }
