@@ -120,13 +120,18 @@ fn types_and_client(
 }
 
 /// The types crate's source from its items.
-fn types_source(file: &syn::File, document: &Value, spec_label: &str) -> anyhow::Result<String> {
+fn types_source(
+    file: &presence::TypesFile,
+    document: &Value,
+    spec_label: &str,
+) -> anyhow::Result<String> {
     let mut source = render_file(
-        file,
+        &file.items,
         &FileHeader {
             spec_label,
             inner_attributes: "#![allow(missing_docs, clippy::all)]",
         },
+        &file.tail,
         Some(&presence::RUNTIME),
     );
     source.push_str(&document_constant(document)?);

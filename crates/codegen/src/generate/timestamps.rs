@@ -13,7 +13,7 @@
 use std::collections::BTreeSet;
 
 use quote::quote;
-use syn::{Item, Type, parse_quote};
+use syn::Type;
 
 /// How a timestamp field holds its value, which decides the function that reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,106 +47,146 @@ pub fn is_timestamp(ty: &Type) -> bool {
 
 /// The module the timestamp fields' `deserialize_with` paths name, with the functions `used`
 /// (and what they call): a function no field names would be dead code.
-pub fn helper_module(used: &BTreeSet<TimestampField>) -> Item {
+///
+/// It is fixed text, formatted as the generated file prints it: building it as tokens and
+/// printing it cost a twentieth of a seed's generation (a test checks every combination is
+/// prettyplease's own formatting of itself).
+pub fn helper_module(used: &BTreeSet<TimestampField>) -> String {
     let reads_null =
         used.contains(&TimestampField::NullAsNone) || used.contains(&TimestampField::Nullable);
-    let optional = reads_null.then(|| {
-        quote! {
-            struct OptionalTimestamp;
-
-            impl<'de> ::serde::de::Visitor<'de> for OptionalTimestamp {
-                type Value = Option<DateTime<Utc>>;
-
-                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str("an RFC 3339 date and time or null")
-                }
-
-                fn visit_none<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
-                    Ok(None)
-                }
-
-                fn visit_unit<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
-                    Ok(None)
-                }
-
-                fn visit_some<D: ::serde::Deserializer<'de>>(
-                    self,
-                    deserializer: D,
-                ) -> Result<Self::Value, D::Error> {
-                    deserialize(deserializer).map(Some)
-                }
-            }
-
-            pub(super) fn deserialize_option<'de, D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Option<DateTime<Utc>>, D::Error> {
-                deserializer.deserialize_option(OptionalTimestamp)
-            }
-        }
-    });
-    let some = used.contains(&TimestampField::Some).then(|| {
-        quote! {
-            pub(super) fn deserialize_some<'de, D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Option<DateTime<Utc>>, D::Error> {
-                deserialize(deserializer).map(Some)
-            }
-        }
-    });
-    let nullable = used.contains(&TimestampField::Nullable).then(|| {
-        quote! {
-            pub(super) fn deserialize_nullable<'de, D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<super::presence::Nullable<DateTime<Utc>>, D::Error> {
-                deserialize_option(deserializer).map(super::presence::Nullable::from)
-            }
-        }
-    });
-    // `deserialize` is what the others call, so it is used whenever any is; a module of only
+    // `deserialize` is what the others call, so it is there whenever any is; a module of only
     // `Value` fields names it directly.
-    parse_quote! {
-        /// `format: date-time` values parsed by chrono's RFC 3339 parser, with chrono's general
-        /// parser (what `DateTime`'s own `Deserialize` uses) for anything it does not accept.
-        mod rfc3339 {
-            use ::chrono::{DateTime, FixedOffset, Utc};
-
-            fn parse<E: ::serde::de::Error>(text: &str) -> Result<DateTime<Utc>, E> {
-                DateTime::parse_from_rfc3339(text)
-                    .or_else(|_| text.parse::<DateTime<FixedOffset>>())
-                    .map(|time| time.with_timezone(&Utc))
-                    .map_err(E::custom)
-            }
-
-            struct Timestamp;
-
-            impl<'de> ::serde::de::Visitor<'de> for Timestamp {
-                type Value = DateTime<Utc>;
-
-                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str("an RFC 3339 date and time")
-                }
-
-                fn visit_str<E: ::serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-                    parse(text)
-                }
-            }
-
-            pub(super) fn deserialize<'de, D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<DateTime<Utc>, D::Error> {
-                deserializer.deserialize_str(Timestamp)
-            }
-
-            #optional
-            #some
-            #nullable
+    let mut module = String::from(MODULE_START);
+    for (wanted, function) in [
+        (reads_null, DESERIALIZE_OPTION),
+        (used.contains(&TimestampField::Some), DESERIALIZE_SOME),
+        (
+            used.contains(&TimestampField::Nullable),
+            DESERIALIZE_NULLABLE,
+        ),
+    ] {
+        if wanted {
+            module.push('\n');
+            module.push_str(function);
         }
     }
+    module.push_str("}\n");
+    module
 }
+
+/// The module up to and including `deserialize`, which every timestamp field reads through.
+const MODULE_START: &str = r#"/// `format: date-time` values parsed by chrono's RFC 3339 parser, with chrono's general
+/// parser (what `DateTime`'s own `Deserialize` uses) for anything it does not accept.
+mod rfc3339 {
+    use ::chrono::{DateTime, FixedOffset, Utc};
+    fn parse<E: ::serde::de::Error>(text: &str) -> Result<DateTime<Utc>, E> {
+        DateTime::parse_from_rfc3339(text)
+            .or_else(|_| text.parse::<DateTime<FixedOffset>>())
+            .map(|time| time.with_timezone(&Utc))
+            .map_err(E::custom)
+    }
+
+    struct Timestamp;
+    impl<'de> ::serde::de::Visitor<'de> for Timestamp {
+        type Value = DateTime<Utc>;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("an RFC 3339 date and time")
+        }
+
+        fn visit_str<E: ::serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            parse(text)
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<DateTime<Utc>, D::Error> {
+        deserializer.deserialize_str(Timestamp)
+    }
+"#;
+/// `deserialize_option`, for `Option<DateTime<Utc>>` fields that read `null` as `None`.
+const DESERIALIZE_OPTION: &str = r#"    struct OptionalTimestamp;
+    impl<'de> ::serde::de::Visitor<'de> for OptionalTimestamp {
+        type Value = Option<DateTime<Utc>>;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("an RFC 3339 date and time or null")
+        }
+
+        fn visit_none<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserialize(deserializer).map(Some)
+        }
+    }
+
+    pub(super) fn deserialize_option<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+        deserializer.deserialize_option(OptionalTimestamp)
+    }
+"#;
+/// `deserialize_some`, for `Option<DateTime<Utc>>` fields that refuse `null`.
+const DESERIALIZE_SOME: &str = r#"    pub(super) fn deserialize_some<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+        deserialize(deserializer).map(Some)
+    }
+"#;
+/// `deserialize_nullable`, for `Nullable<DateTime<Utc>>` fields.
+const DESERIALIZE_NULLABLE: &str = r#"    pub(super) fn deserialize_nullable<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<super::presence::Nullable<DateTime<Utc>>, D::Error> {
+        deserialize_option(deserializer).map(super::presence::Nullable::from)
+    }
+"#;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use syn::parse_quote;
+
+    /// Every combination of helpers is a module that prettyplease prints (and the generator
+    /// spaces) exactly as written, holding the functions used and no other.
+    #[test]
+    fn every_helper_module_is_printed_as_written() {
+        let fields = [
+            TimestampField::Value,
+            TimestampField::NullAsNone,
+            TimestampField::Some,
+            TimestampField::Nullable,
+        ];
+        for subset in 1..16_u8 {
+            let used: BTreeSet<TimestampField> = (0..4)
+                .filter(|bit| subset & (1 << bit) != 0)
+                .map(|bit| fields[bit])
+                .collect();
+            let text = helper_module(&used);
+            let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{used:?}: {e}"));
+            let printed = crate::generate::format::space_out_items(&prettyplease::unparse(&file));
+            assert_eq!(printed, text, "{used:?}");
+            for field in fields {
+                let name = field.deserializer().trim_start_matches("rfc3339::");
+                let needed = used.contains(&field)
+                    || field == TimestampField::Value
+                    || (field == TimestampField::NullAsNone
+                        && used.contains(&TimestampField::Nullable));
+                assert_eq!(
+                    text.contains(&format!("fn {name}<")),
+                    needed,
+                    "{used:?}: {name}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn timestamps_are_told_by_typify_s_spelling() {

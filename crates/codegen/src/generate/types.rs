@@ -11,7 +11,7 @@ use typify::TypeDetails;
 use super::constrained_strings::document_constraints;
 use super::failures::located_library_error;
 use super::library_call;
-use super::presence::with_presence;
+use super::presence::{TypesFile, with_presence};
 use super::type_index::TypeIndex;
 
 /// A named type of the types crate and the traits typify implemented for it.
@@ -32,9 +32,9 @@ pub struct TypesOutput {
 
 impl TypesOutput {
     /// The types crate's `generated.rs` but its runtime ([`super::presence::RUNTIME`]).
-    pub fn file(&self) -> anyhow::Result<syn::File> {
+    pub fn file(&self) -> anyhow::Result<TypesFile> {
         let mut file = with_presence(self.generator.get_type_space().to_stream())?;
-        document_constraints(&mut file)?;
+        document_constraints(&mut file.items)?;
         Ok(file)
     }
 }

@@ -34,18 +34,31 @@ pub use runtime::RUNTIME;
 
 use super::timestamps;
 
+/// The types crate's items, and the fixed text that follows them.
+pub struct TypesFile {
+    /// typify's items, rewritten.
+    pub items: syn::File,
+    /// The timestamp helpers ([`timestamps::helper_module`]) and the `Nullable` re-export, as
+    /// the file prints them.
+    pub tail: String,
+}
+
 /// typify's output (from a document [`marked_for_typify`]) with every field holding what its
 /// property's presence allows, and timestamps decoded fast; its items name the `presence` runtime
 /// ([`RUNTIME`], appended when the file is rendered).
-pub fn with_presence(tokens: TokenStream) -> anyhow::Result<syn::File> {
-    let mut file: syn::File = syn::parse2(tokens).context("typify's output is not valid Rust")?;
-    let timestamps = fields::rewrite_fields(&mut file.items)?;
-    marker::strip_marks(&mut file.items);
+pub fn with_presence(tokens: TokenStream) -> anyhow::Result<TypesFile> {
+    let mut items: syn::File = syn::parse2(tokens).context("typify's output is not valid Rust")?;
+    let timestamps = fields::rewrite_fields(&mut items.items)?;
+    marker::strip_marks(&mut items.items);
+    let mut tail = String::new();
     if !timestamps.is_empty() {
-        file.items.push(timestamps::helper_module(&timestamps));
+        tail.push_str(&timestamps::helper_module(&timestamps));
     }
-    if let Some(reexport) = runtime::reexport(&file.items) {
-        file.items.push(reexport);
+    if let Some(reexport) = runtime::reexport(&items.items) {
+        if !tail.is_empty() {
+            tail.push('\n'); // After the helper module's closing brace, as items are spaced.
+        }
+        tail.push_str(reexport);
     }
-    Ok(file)
+    Ok(TypesFile { items, tail })
 }

@@ -18,12 +18,12 @@ pub const RUNTIME: Runtime = Runtime {
 
 /// `pub use presence::Nullable`, unless a generated type of `items` is called `Nullable` (then
 /// it is `presence::Nullable`).
-pub fn reexport(items: &[Item]) -> Option<Item> {
+pub fn reexport(items: &[Item]) -> Option<&'static str> {
     let taken = items.iter().any(|item| match item {
         Item::Struct(item) => item.ident == "Nullable",
         Item::Enum(item) => item.ident == "Nullable",
         Item::Type(item) => item.ident == "Nullable",
         _ => false,
     });
-    (!taken).then(|| syn::parse_quote! { pub use presence::Nullable; })
+    (!taken).then_some("pub use presence::Nullable;\n")
 }
