@@ -363,29 +363,50 @@ pub(super) fn needs_name(schema: &Value) -> bool {
 }
 
 /// A canonical text of the schema without annotations: equal texts mean one type.
+///
+/// The schema's JSON with every object's keys sorted (the top level's annotations left out),
+/// written straight into the text.
 pub(super) fn structural_key(schema: &Value) -> String {
-    fn canonical(value: &Value, top: bool) -> Value {
+    fn write(key: &mut String, value: &Value, top: bool) {
         match value {
             Value::Object(map) => {
                 let mut entries: Vec<(&String, &Value)> = map
                     .iter()
-                    .filter(|(key, _)| !(top && ANNOTATIONS.contains(&key.as_str())))
+                    .filter(|(name, _)| !(top && ANNOTATIONS.contains(&name.as_str())))
                     .collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                Value::Object(
-                    entries
-                        .into_iter()
-                        .map(|(k, v)| (k.clone(), canonical(v, false)))
-                        .collect(),
-                )
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                key.push('{');
+                for (index, (name, value)) in entries.into_iter().enumerate() {
+                    if index > 0 {
+                        key.push(',');
+                    }
+                    write_string(key, name);
+                    key.push(':');
+                    write(key, value, false);
+                }
+                key.push('}');
             }
             Value::Array(items) => {
-                Value::Array(items.iter().map(|v| canonical(v, false)).collect())
+                key.push('[');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        key.push(',');
+                    }
+                    write(key, item, false);
+                }
+                key.push(']');
             }
-            other => other.clone(),
+            Value::String(text) => write_string(key, text),
+            scalar => key.push_str(&scalar.to_string()),
         }
     }
-    canonical(schema, true).to_string()
+    /// A JSON string literal, escaped as serde_json escapes it.
+    fn write_string(key: &mut String, text: &str) {
+        key.push_str(&Value::from(text).to_string());
+    }
+    let mut key = String::new();
+    write(&mut key, schema, true);
+    key
 }
 
 /// Existing components by structure, so an identical inline schema reuses one.
