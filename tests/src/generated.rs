@@ -150,81 +150,9 @@ pub async fn conformance(spec: &Value) -> ::refactor_openapi::compare::Compariso
         .and(::refactor_openapi::compare::compare_client(spec, &outcomes))
 }
 
-/// A call reached its endpoint when the stub answered its 501.
-#[allow(dead_code)]
-fn record<T, E>(
-    missing: &mut Vec<(&'static str, String)>,
-    operation: &'static str,
-    result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
-) {
-    match result {
-        Err(error) if error.status().map(|s| s.as_u16()) == Some(501) => {}
-        Err(error) => missing.push((operation, describe(&error))),
-        Ok(_) => missing.push((operation, "succeeded; the stub answers 501".to_owned())),
-    }
-}
-
-/// As [`record`], and when the typed error body carries the stub's message, it must name
-/// the operation's `method`: the call reached its own endpoint (a dispatcher chose right).
-#[allow(dead_code)]
-fn record_named<T, E: ::std::fmt::Debug>(
-    missing: &mut Vec<(&'static str, String)>,
-    operation: &'static str,
-    method: &'static str,
-    result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
-) {
-    match result {
-        Err(
-            ::progenitor_client::Error::ErrorResponse(body),
-        ) if body.status().as_u16() == 501 => {
-            let text = format!("{:?}", body.into_inner());
-            if text.contains("is not implemented by the conformance stub")
-                && !text.contains(&format!("`{method}`"))
-            {
-                missing.push((operation, format!("reached another operation: {text}")));
-            }
-        }
-
-        other => record(missing, operation, other),
-    }
-}
-
-/// A WebSocket channel is reached when the upgrade succeeds.
-#[allow(dead_code)]
-fn record_upgrade<T, E>(
-    missing: &mut Vec<(&'static str, String)>,
-    operation: &'static str,
-    result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
-) {
-    if let Err(error) = result {
-        missing.push((operation, describe(&error)));
-    }
-}
-
-/// What went wrong with a call, without requiring the error body to be printable.
-fn describe<E>(error: &::progenitor_client::Error<E>) -> String {
-    use ::progenitor_client::Error;
-    let kind = match error {
-        Error::InvalidRequest(message) => format!("invalid request: {message}"),
-        Error::Custom(message) => format!("custom error: {message}"),
-        Error::CommunicationError(e) => format!("communication error: {e}"),
-        Error::InvalidUpgrade(e) => format!("invalid upgrade: {e}"),
-        Error::ErrorResponse(_) => "error response".to_owned(),
-        Error::ResponseBodyError(e) => format!("response body error: {e}"),
-        Error::InvalidResponsePayload(_, e) => format!("invalid response payload: {e}"),
-        Error::UnexpectedResponse(_) => "unexpected response".to_owned(),
-    };
-    format!("{kind} (status {:?})", error.status())
-}
-
-/// A value of the parameter type the call site expects, from its JSON.
-#[allow(dead_code)]
-fn example<T: ::serde::de::DeserializeOwned>(value: Value) -> T {
-    ::serde_json::from_value(value).expect("the example fits the parameter's type")
-}
-
-// The spec-independent part of every generated conformance harness: a probe server and the
-// loop that runs the generated client against it (see `refactor_openapi::compare::client`). The
+// The spec-independent part of every generated conformance harness: a probe server, the loop
+// that runs the generated client against it (see `refactor_openapi::compare::client`), and how
+// a call of the stub is recorded (`record` and its kin, which the harness's calls use). The
 // generator emits this file's items verbatim into each harness; the crate around it compiles,
 // lints and tests it.
 
@@ -444,4 +372,74 @@ pub fn merge_documents(document: &mut ::serde_json::Value, extra: &::serde_json:
     merge("/paths", "paths");
     merge("/components/schemas", "schemas");
     merge("/components/responses", "responses");
+}
+
+/// A call reached its endpoint when the stub answered its 501.
+#[allow(dead_code)]
+fn record<T, E>(
+    missing: &mut Vec<(&'static str, String)>,
+    operation: &'static str,
+    result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
+) {
+    match result {
+        Err(error) if error.status().map(|s| s.as_u16()) == Some(501) => {}
+        Err(error) => missing.push((operation, describe(&error))),
+        Ok(_) => missing.push((operation, "succeeded; the stub answers 501".to_owned())),
+    }
+}
+
+/// As [`record`], and when the typed error body carries the stub's message, it must name
+/// the operation's `method`: the call reached its own endpoint (a dispatcher chose right).
+#[allow(dead_code)]
+fn record_named<T, E: ::std::fmt::Debug>(
+    missing: &mut Vec<(&'static str, String)>,
+    operation: &'static str,
+    method: &'static str,
+    result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
+) {
+    match result {
+        Err(::progenitor_client::Error::ErrorResponse(body)) if body.status().as_u16() == 501 => {
+            let text = format!("{:?}", body.into_inner());
+            if text.contains("is not implemented by the conformance stub")
+                && !text.contains(&format!("`{method}`"))
+            {
+                missing.push((operation, format!("reached another operation: {text}")));
+            }
+        }
+        other => record(missing, operation, other),
+    }
+}
+
+/// A WebSocket channel is reached when the upgrade succeeds.
+#[allow(dead_code)]
+fn record_upgrade<T, E>(
+    missing: &mut Vec<(&'static str, String)>,
+    operation: &'static str,
+    result: ::std::result::Result<T, ::progenitor_client::Error<E>>,
+) {
+    if let Err(error) = result {
+        missing.push((operation, describe(&error)));
+    }
+}
+
+/// What went wrong with a call, without requiring the error body to be printable.
+fn describe<E>(error: &::progenitor_client::Error<E>) -> String {
+    use ::progenitor_client::Error;
+    let kind = match error {
+        Error::InvalidRequest(message) => format!("invalid request: {message}"),
+        Error::Custom(message) => format!("custom error: {message}"),
+        Error::CommunicationError(e) => format!("communication error: {e}"),
+        Error::InvalidUpgrade(e) => format!("invalid upgrade: {e}"),
+        Error::ErrorResponse(_) => "error response".to_owned(),
+        Error::ResponseBodyError(e) => format!("response body error: {e}"),
+        Error::InvalidResponsePayload(_, e) => format!("invalid response payload: {e}"),
+        Error::UnexpectedResponse(_) => "unexpected response".to_owned(),
+    };
+    format!("{kind} (status {:?})", error.status())
+}
+
+/// A value of the parameter type the call site expects, from its JSON.
+#[allow(dead_code)]
+fn example<T: ::serde::de::DeserializeOwned>(value: ::serde_json::Value) -> T {
+    ::serde_json::from_value(value).expect("the example fits the parameter's type")
 }

@@ -46,3 +46,69 @@ fn outcomes_follow_the_error_kind() {
         Err(progenitor_client::Error::InvalidRequest("no".into()));
     assert!(matches!(client_outcome(invalid), ClientOutcome::Failed(_)));
 }
+
+/// An error response of `status` whose body is `message`.
+fn error_response(status: u16, message: &str) -> progenitor_client::Error<String> {
+    progenitor_client::Error::ErrorResponse(progenitor_client::ResponseValue::new(
+        message.to_owned(),
+        http::StatusCode::from_u16(status).expect("a status"),
+        http::HeaderMap::new(),
+    ))
+}
+
+#[test]
+fn only_the_stubs_501_counts_as_reaching_the_endpoint() {
+    let mut missing = Vec::new();
+    record::<(), String>(&mut missing, "stubbed", Err(error_response(501, "stub")));
+    record::<(), String>(&mut missing, "succeeded", Ok(()));
+    record::<(), String>(
+        &mut missing,
+        "refused",
+        Err(progenitor_client::Error::InvalidRequest("no id".into())),
+    );
+    record::<(), String>(&mut missing, "not found", Err(error_response(404, "gone")));
+    assert_eq!(
+        missing,
+        [
+            ("succeeded", "succeeded; the stub answers 501".to_owned()),
+            ("refused", "invalid request: no id (status None)".to_owned()),
+            ("not found", "error response (status Some(404))".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn a_named_call_must_reach_its_own_method() {
+    let stub = |method: &str| {
+        error_response(
+            501,
+            &format!("`{method}` is not implemented by the conformance stub"),
+        )
+    };
+    let mut missing = Vec::new();
+    record_named::<(), String>(&mut missing, "list_a", "list_a", Err(stub("list_a")));
+    assert_eq!(missing, []);
+    record_named::<(), String>(&mut missing, "list_a", "list_a", Err(stub("list_b")));
+    assert_eq!(missing.len(), 1);
+    assert!(
+        missing[0].1.starts_with("reached another operation:") && missing[0].1.contains("list_b"),
+        "{missing:?}"
+    );
+}
+
+#[test]
+fn an_upgrade_is_reached_when_it_succeeds() {
+    let mut missing = Vec::new();
+    record_upgrade::<(), String>(&mut missing, "channel", Ok(()));
+    record_upgrade::<(), String>(&mut missing, "closed", Err(error_response(501, "stub")));
+    assert_eq!(
+        missing,
+        [("closed", "error response (status Some(501))".to_owned())]
+    );
+}
+
+#[test]
+fn examples_decode_into_the_type_the_call_expects() {
+    let id: u64 = example(serde_json::json!(7));
+    assert_eq!(id, 7);
+}
