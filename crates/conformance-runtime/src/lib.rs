@@ -5,8 +5,8 @@
 //!
 //! `src/runtime.rs` is appended verbatim (as text, comments included) to each generated
 //! harness, at the root of the module, and is included here at the root too, so it is compiled,
-//! linted and tested exactly as it is used. This workspace's conformance crate depends on it
-//! directly.
+//! linted and tested exactly as it is used. This workspace's harness (`tests/src/generated.rs`)
+//! carries it like every other.
 
 include!("runtime.rs");
 

@@ -157,11 +157,11 @@ const NOTES: &str = "
   the cached bytes.
 - **Codegen** of the seed is dominated by process start-up and progenitor's type space; the nexus
   spec by progenitor and typify (the client and the types are generated from two type spaces) and
-  prettyplease. Three threads share the work once the document is normalized: the server API
-  and the harness; the types; the client (which needs only the types' names). The dev build
-  optimizes the libraries that do most of the work (syn, proc-macro2, quote, prettyplease, typify,
-  progenitor, the YAML parser, heck), without debug assertions (`Cargo.toml`); a third of what
-  is left is the allocator. Locating warnings reads the source once for all of them (a lookup per warning
+  prettyplease. Once the document is normalized, the server API and the harness are generated
+  on a thread of their own, and the client on a third once typify has modelled the types. The
+  dev build optimizes the libraries that do most of the work (syn, proc-macro2, quote,
+  prettyplease, typify, progenitor, the YAML parser, heck, unicode-ident, clap), most without
+  debug assertions (`Cargo.toml`); a third of what is left is the allocator. Locating warnings reads the source once for all of them (a lookup per warning
   re-read the 436 KB document 104 times and took a second).
 - **Client decoding** into the generated types costs what decoding into hand-written structs of
   plain strings does, which check nothing, and less than decoding into `serde_json::Value`; the

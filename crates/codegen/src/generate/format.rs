@@ -216,19 +216,12 @@ mod tests {
         }
     }
 
-    /// Every text of up to seven characters from those the pattern tells apart (line breaks,
-    /// spaces, other whitespace, braces, a letter, a multi-byte character), and the generated
-    /// files of this workspace, spaced as progenitor spaces them (its pattern compiled once:
-    /// progenitor's own function compiles it per call; the two agree on the generated files).
-    #[test]
-    fn spacing_agrees_with_progenitor_on_every_short_text() {
-        let pattern = regex::Regex::new(r"(\n\s*})(\n\s{0,8}[^} ])").expect("valid");
-        let progenitor = |text: &str| pattern.replace_all(text, "$1\n$2").into_owned();
-        let alphabet = ['\n', ' ', '\t', '}', '{', 'x', '\u{a0}'];
-        let mut texts = vec![String::new()];
-        let mut checked = 0;
-        for _ in 0..7 {
-            texts = texts
+    /// Every text of up to `length` characters of `alphabet`.
+    fn every_text(alphabet: &[char], length: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..length {
+            last = last
                 .iter()
                 .flat_map(|text| {
                     alphabet.iter().map(move |c| {
@@ -238,12 +231,40 @@ mod tests {
                     })
                 })
                 .collect();
-            for text in &texts {
-                assert_eq!(space_out_items(text), progenitor(text), "{text:?}");
-                checked += 1;
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    /// Every text of up to seven characters from those the pattern tells apart (line breaks,
+    /// spaces, other whitespace, braces, a letter, a multi-byte character), every text of up
+    /// to five with `\r` and a Unicode line separator too, indentation around the pattern's
+    /// limit of eight, and the generated files of this workspace, spaced as progenitor spaces
+    /// them (its pattern compiled once: progenitor's own function compiles it per call; the two
+    /// agree on the generated files).
+    #[test]
+    fn spacing_agrees_with_progenitor_on_every_short_text() {
+        let pattern = regex::Regex::new(r"(\n\s*})(\n\s{0,8}[^} ])").expect("valid");
+        let progenitor = |text: &str| pattern.replace_all(text, "$1\n$2").into_owned();
+        let mut texts = every_text(&['\n', ' ', '\t', '}', '{', 'x', '\u{a0}'], 7);
+        texts.extend(every_text(
+            &['\n', '\r', ' ', '\t', '}', 'x', '\u{a0}', '\u{2028}', 'é'],
+            5,
+        ));
+        for indent in 0..=12 {
+            for space in [" ", "\t", "\u{a0}", " \t"] {
+                for next in ["x", "}", " ", "\n", "\t", "é"] {
+                    let line = space.repeat(indent);
+                    texts.push(format!("fn f() {{\n    }}\n{line}{next}\n}}"));
+                    texts.push(format!("\n}}\n{line}{next}"));
+                }
             }
         }
-        assert!(checked > 900_000, "{checked} texts");
+        let checked = texts.len();
+        for text in &texts {
+            assert_eq!(space_out_items(text), progenitor(text), "{text:?}");
+        }
+        assert!(checked > 1_000_000, "{checked} texts");
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         for generated in [
             "crates/types/src/generated.rs",

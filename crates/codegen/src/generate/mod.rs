@@ -104,10 +104,20 @@ fn types_and_client(
     let (types_source, client_source) = std::thread::scope(|scope| {
         let client_source =
             scope.spawn(|| client_source(&input, &names.types_path, named_types, spec_label));
-        let types_source = types
-            .file()
-            .map_err(|error| in_stage(error, TYPES_STAGE))
-            .and_then(|file| types_source(&file, document, spec_label));
+        // A panic here is a bug of ours; reported like one on a thread of its own, with its
+        // message (the client's thread may have silenced the panic hook meanwhile).
+        let types_source = catch_unwind(AssertUnwindSafe(|| {
+            types
+                .file()
+                .map_err(|error| in_stage(error, TYPES_STAGE))
+                .and_then(|file| types_source(&file, document, spec_label))
+        }))
+        .unwrap_or_else(|panic| {
+            Err(anyhow!(
+                "the types generator panicked: {}",
+                panic_message(&*panic)
+            ))
+        });
         let client_source = client_source.join().unwrap_or_else(|panic| {
             Err(anyhow!(
                 "the client generator panicked: {}",
