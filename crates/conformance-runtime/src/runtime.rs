@@ -184,6 +184,58 @@ pub async fn probe_client(
     results
 }
 
+/// dropshot's OpenAPI document of `description`, titled and described like `spec`, with the
+/// documents of the operations a dispatcher serves (`dispatched`, see the server-api crate's
+/// `dispatched_documentation`) merged in: the trait's document as the harness compares it.
+pub fn dropshot_document<C: ::dropshot::ServerContext>(
+    spec: &::serde_json::Value,
+    description: &::dropshot::ApiDescription<C>,
+    dispatched: &[::dropshot::ApiDescription<()>],
+) -> ::serde_json::Value {
+    let text = |pointer: &str| {
+        spec.pointer(pointer)
+            .and_then(::serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let version = ::dropshot::semver::Version::parse(&::refactor_openapi::compare::semver_text(
+        &text("/info/version"),
+    ))
+    .expect("semver_text always yields a semantic version");
+    let mut openapi = description.openapi(text("/info/title"), version.clone());
+    openapi.description(text("/info/description"));
+    let mut document = openapi.json().expect("dropshot renders its document");
+    for description in dispatched {
+        let extra = description
+            .openapi(text("/info/title"), version.clone())
+            .json()
+            .expect("dropshot renders its document");
+        merge_documents(&mut document, &extra);
+    }
+    document
+}
+
+/// Serves `api` (without a context) on an ephemeral loopback port, logging errors only, as
+/// `name`.
+pub fn serve_on_loopback(
+    api: ::dropshot::ApiDescription<()>,
+    name: &str,
+) -> ::dropshot::HttpServer<()> {
+    let config = ::dropshot::ConfigDropshot {
+        bind_address: ([127, 0, 0, 1], 0).into(),
+        ..Default::default()
+    };
+    let log = ::dropshot::ConfigLogging::StderrTerminal {
+        level: ::dropshot::ConfigLoggingLevel::Error,
+    }
+    .to_logger(name)
+    .expect("a logger");
+    ::dropshot::ServerBuilder::new(api, (), log)
+        .config(config)
+        .start()
+        .expect("the server starts")
+}
+
 /// Adds the operations and components of `extra` (an OpenAPI document) to `document`: how the
 /// harness adds the documentation of the operations a dispatcher serves to the trait's document.
 pub fn merge_documents(document: &mut ::serde_json::Value, extra: &::serde_json::Value) {

@@ -10,7 +10,9 @@ async fn get(url: &str) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(host)
         .await
         .expect("connects");
-    let request = format!("GET /{path} HTTP/1.1\r\nhost: {host}\r\ncontent-length: 0\r\n\r\n");
+    let request = format!(
+        "GET /{path} HTTP/1.1\r\nhost: {host}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+    );
     stream.write_all(request.as_bytes()).await.expect("writes");
     let mut text = String::new();
     stream.read_to_string(&mut text).await.expect("reads");
@@ -111,4 +113,47 @@ fn an_upgrade_is_reached_when_it_succeeds() {
 fn examples_decode_into_the_type_the_call_expects() {
     let id: u64 = example(serde_json::json!(7));
     assert_eq!(id, 7);
+}
+
+/// An endpoint for the descriptions below.
+#[dropshot::endpoint { method = GET, path = "/extra/{id}" }]
+async fn extra_endpoint(
+    _rqctx: dropshot::RequestContext<()>,
+    _path: dropshot::Path<ExtraPath>,
+) -> Result<dropshot::HttpResponseOk<String>, dropshot::HttpError> {
+    Ok(dropshot::HttpResponseOk(String::new()))
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[allow(dead_code)]
+struct ExtraPath {
+    id: String,
+}
+
+#[test]
+fn the_trait_document_is_titled_like_the_spec_and_holds_the_dispatched_operations() {
+    let spec = serde_json::json!({
+        "info": {"title": "Labels", "version": "2.1", "description": "Gold labels."}
+    });
+    let mut dispatched = dropshot::ApiDescription::new();
+    dispatched.register(extra_endpoint).expect("registers");
+    let document = dropshot_document(&spec, &dropshot::ApiDescription::<()>::new(), &[dispatched]);
+    assert_eq!(document["info"]["title"], "Labels");
+    assert_eq!(document["info"]["version"], "2.1.0");
+    assert_eq!(document["info"]["description"], "Gold labels.");
+    assert!(
+        document["paths"]["/extra/{id}"]["get"].is_object(),
+        "{document:#}"
+    );
+}
+
+#[tokio::test]
+async fn a_description_is_served_on_loopback() {
+    let mut api = dropshot::ApiDescription::new();
+    api.register(extra_endpoint).expect("registers");
+    let server = serve_on_loopback(api, "test");
+    assert!(server.local_addr().ip().is_loopback());
+    let (status, _) = get(&format!("http://{}/extra/7", server.local_addr())).await;
+    assert_eq!(status, 200);
+    server.close().await.expect("closes");
 }

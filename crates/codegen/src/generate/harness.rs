@@ -97,37 +97,19 @@ pub fn generate_harness(
 
         /// The OpenAPI document dropshot derives from the trait, titled like the spec.
         pub fn trait_document() -> Value {
-            let spec = spec_document();
-            let text = |pointer: &str| spec.pointer(pointer).and_then(Value::as_str).unwrap_or_default().to_owned();
-            let version = ::dropshot::semver::Version::parse(&::refactor_openapi::compare::semver_text(&text("/info/version")))
-                .expect("semver_text always yields a semantic version");
-            let description = #server::#module::stub_api_description().expect("the trait describes itself");
-            let mut openapi = description.openapi(text("/info/title"), version.clone());
-            openapi.description(text("/info/description"));
-            let mut document = openapi.json().expect("dropshot renders its document");
-            // The operations a dispatcher serves are documented one by one (see the server-api
-            // crate's `dispatched_documentation`).
-            for description in #server::dispatched_documentation::descriptions().expect("each documents itself") {
-                let extra = description
-                    .openapi(text("/info/title"), version.clone())
-                    .json()
-                    .expect("dropshot renders its document");
-                merge_documents(&mut document, &extra);
-            }
-            document
+            dropshot_document(
+                &spec_document(),
+                &#server::#module::stub_api_description().expect("the trait describes itself"),
+                &#server::dispatched_documentation::descriptions().expect("each documents itself"),
+            )
         }
 
         /// Serves the stub on an ephemeral loopback port.
         pub fn start_stub() -> ::dropshot::HttpServer<()> {
-            let api = #server::#module::api_description::<Stub>().expect("the trait's description builds");
-            let config = ::dropshot::ConfigDropshot {
-                bind_address: ([127, 0, 0, 1], 0).into(),
-                ..Default::default()
-            };
-            let log = ::dropshot::ConfigLogging::StderrTerminal { level: ::dropshot::ConfigLoggingLevel::Error }
-                .to_logger("conformance-stub")
-                .expect("a logger");
-            ::dropshot::ServerBuilder::new(api, (), log).config(config).start().expect("the stub starts")
+            serve_on_loopback(
+                #server::#module::api_description::<Stub>().expect("the trait's description builds"),
+                "conformance-stub",
+            )
         }
 
         /// Calls every operation through the client; returns `(operation, status)` for each call
