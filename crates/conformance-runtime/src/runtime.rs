@@ -1,6 +1,7 @@
 // The spec-independent part of every generated conformance harness: a probe server, the loop
-// that runs the generated client against it (see `refactor_openapi::compare::client`), and how
-// a call of the stub is recorded (`record` and its kin, which the harness's calls use). The
+// that runs the generated client against it (see `refactor_openapi::compare::client`), the
+// trait's document and the stub's server from dropshot, and how a call of the stub is recorded
+// (`record` and its kin, which the harness's calls use). The
 // generator emits this file's items verbatim into each harness; the crate around it compiles,
 // lints and tests it.
 
