@@ -66,15 +66,7 @@ pub fn generate_sources(
     let (library_half, own_half) = std::thread::scope(|scope| {
         let own_half = scope.spawn(|| server_api_and_harness(document, names, spec_label));
         let library_half = types_and_client(document, names, spec_label);
-        // A panic of ours is a bug, reported as an error like a library's (see `library_call`,
-        // whose silenced panic hook may be the one in force while it happens).
-        let own_half = own_half.join().unwrap_or_else(|panic| {
-            Err(anyhow!(
-                "the server-api generator panicked: {}",
-                panic_message(&*panic)
-            ))
-        });
-        (library_half, own_half)
+        (library_half, ours("server-api", own_half.join()))
     });
     let (types, client) = library_half?;
     let (server_api, harness) = own_half?;
@@ -104,27 +96,16 @@ fn types_and_client(
     let (types_source, client_source) = std::thread::scope(|scope| {
         let client_source =
             scope.spawn(|| client_source(&input, &names.types_path, named_types, spec_label));
-        // A panic here is a bug of ours; reported like one on a thread of its own, with its
-        // message (the client's thread may have silenced the panic hook meanwhile).
         let types_source = catch_unwind(AssertUnwindSafe(|| {
             types
                 .file()
                 .map_err(|error| in_stage(error, TYPES_STAGE))
                 .and_then(|file| types_source(&file, document, spec_label))
-        }))
-        .unwrap_or_else(|panic| {
-            Err(anyhow!(
-                "the types generator panicked: {}",
-                panic_message(&*panic)
-            ))
-        });
-        let client_source = client_source.join().unwrap_or_else(|panic| {
-            Err(anyhow!(
-                "the client generator panicked: {}",
-                panic_message(&*panic)
-            ))
-        });
-        (types_source, client_source)
+        }));
+        (
+            ours("types", types_source),
+            ours("client", client_source.join()),
+        )
     });
     Ok((types_source?, client_source?))
 }
@@ -244,6 +225,18 @@ pub(crate) fn library_call<T>(library: &str, call: impl FnOnce() -> T) -> anyhow
     let outcome = catch_unwind(AssertUnwindSafe(call));
     std::panic::set_hook(previous_hook);
     outcome.map_err(|payload| anyhow!("{library} panicked: {}", panic_message(&*payload)))
+}
+
+/// The `outcome` of our own `part` of the generator, a panic in it an error with its message: a
+/// panic of ours is a bug, reported like a library's (see [`library_call`], whose silenced panic
+/// hook may be the one in force while it happens on another thread).
+fn ours<T>(part: &str, outcome: std::thread::Result<anyhow::Result<T>>) -> anyhow::Result<T> {
+    outcome.unwrap_or_else(|panic| {
+        Err(anyhow!(
+            "the {part} generator panicked: {}",
+            panic_message(&*panic)
+        ))
+    })
 }
 
 /// A panic's message, as `panic!` gave it.

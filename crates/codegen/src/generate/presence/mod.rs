@@ -32,6 +32,7 @@ use proc_macro2::TokenStream;
 pub use marker::marked_for_typify;
 pub use runtime::RUNTIME;
 
+use super::format::append_spaced;
 use super::timestamps;
 
 /// The types crate's items, and the fixed text that follows them.
@@ -55,10 +56,7 @@ pub fn with_presence(tokens: TokenStream) -> anyhow::Result<TypesFile> {
         tail.push_str(&timestamps::helper_module(&timestamps));
     }
     if let Some(reexport) = runtime::reexport(&items.items) {
-        if !tail.is_empty() {
-            tail.push('\n'); // After the helper module's closing brace, as items are spaced.
-        }
-        tail.push_str(reexport);
+        append_spaced(&mut tail, reexport);
     }
     Ok(TypesFile { items, tail })
 }

@@ -133,8 +133,7 @@ impl SqliteStore {
             identity,
             readers: file
                 .as_ref()
-                .filter(|_| plain)
-                .map(|file| readers_of(file, options)),
+                .and_then(|file| readers_of(file, plain, options)),
         };
         Ok(Self {
             // Reopening never creates: a missing file stays missing until it is restored.
@@ -193,7 +192,7 @@ impl SqliteStore {
                 let reopened = Opened {
                     pool: connect_and_migrate(&self.connect, &self.options, false).await?,
                     identity: Some(now),
-                    readers: self.plain.then(|| readers_of(file, &self.options)),
+                    readers: readers_of(file, self.plain, &self.options),
                 };
                 *self
                     .open
@@ -214,10 +213,11 @@ impl SqliteStore {
     }
 }
 
-/// Readers of `file`, keeping as many idle connections as the pool may open.
-fn readers_of(file: &DatabaseFile, options: &StoreOptions) -> Arc<Readers> {
+/// Readers of `file`, keeping as many idle connections as the pool may open, when it is opened
+/// the `plain` way (see [`SqliteUrl::plain`]): other connections would not share its locks.
+fn readers_of(file: &DatabaseFile, plain: bool, options: &StoreOptions) -> Option<Arc<Readers>> {
     let keep = usize::try_from(options.max_connections).unwrap_or(usize::MAX);
-    Arc::new(Readers::new(file.path(), keep))
+    plain.then(|| Arc::new(Readers::new(file.path(), keep)))
 }
 
 async fn connect_and_migrate(
