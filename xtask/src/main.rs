@@ -10,6 +10,8 @@ use refactor_codegen::workspace::{SpecInput, Workspace};
 use refactor_codegen::write::{Mode, OutputFile, ensure_files};
 use xtask::corpus;
 
+mod allocator;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Tasks of the re-factor workspace")]
 struct Cli {
@@ -91,6 +93,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A refused setting only costs speed: the run goes on with glibc's defaults.
+    let _ = allocator::tune_for_a_short_run();
     match run(Cli::parse().command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
