@@ -160,15 +160,16 @@ const NOTES: &str = "
   prettyplease. Once the document is normalized, the server API and the harness are generated
   on a thread of their own, and the client on a third once typify has modelled the types. The
   dev build optimizes the libraries that do most of the work (syn, proc-macro2, quote,
-  prettyplease, typify, progenitor, the YAML parser, heck, unicode-ident, clap), most without
-  debug assertions (`Cargo.toml`); a third of what is left is the allocator. The `xtask` binary
-  is linked at a fixed address (`xtask/build.rs`: the dynamic loader no longer applies 43,000
-  relocations at each start, about 0.4 ms) and sets glibc's allocator for a short run
-  (`xtask/src/allocator.rs`: no `mmap`, trim or heap growth call per block, 0.3 ms). The file the
-  linker wrote starts slower than a copy of it, by 0.5 to 1 ms here; evicted from the page cache
-  and read back in one pass, it starts as fast as the copy. The dev row measures the linker's
-  file, as `cargo xtask` runs it. Locating warnings reads the source once for all of them (a lookup per
-  warning re-read the 436 KB document 104 times and took a second).
+  prettyplease, typify, progenitor, openapiv3, serde_json, the YAML parser, heck, unicode-ident,
+  clap), most without debug assertions, and builds xtask itself at opt-level 1 (`Cargo.toml`);
+  a third of the instructions left are the allocator's, most of them for syn's parsing. The
+  `xtask` binary is linked at a fixed address (`xtask/build.rs`: the dynamic loader no longer
+  applies 43,000 relocations at each start, about 0.4 ms) and sets glibc's allocator for a short
+  run (`xtask/src/allocator.rs`: no `mmap`, trim or heap growth call per block, 0.3 ms). The
+  file the linker wrote starts slower than a copy of it, by 0.5 to 1 ms here; evicted from the
+  page cache and read back in one pass, it starts as fast as the copy. The dev row measures the
+  linker's file, as `cargo xtask` runs it. Locating warnings reads the source once for all of
+  them (a lookup per warning re-read the 436 KB document 104 times and took a second).
 - **Client decoding** into the generated types costs what decoding into hand-written structs of
   plain strings does, which check nothing, and less than decoding into `serde_json::Value`; the
   generated types parse three `Uuid`s and two timestamps per label on the way. chrono's own
